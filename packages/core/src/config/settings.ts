@@ -1,0 +1,74 @@
+import type { Parser } from './parse';
+import {
+  parseBoolean,
+  parseEnum,
+  parseEnumList,
+  parseKeyValueList,
+  parseNonNegativeInteger,
+  parsePositiveInteger,
+  parseRatio,
+  parseString,
+  parseUrl,
+} from './parse';
+
+/**
+ * The configuration table: one row per setting, shared by `resolveConfig` and by
+ * docs/configuration.md (generated from these rows, checked by a test).
+ * Precedence for every row: code option > environment variable > fallback > default.
+ */
+export interface Setting {
+  /** The `start()` option name. */
+  option: string;
+  /** The environment variable, if the setting has one. */
+  env?: string;
+  /** Another setting whose value is used when this one is not set (per-signal -> shared). */
+  fallback?: string;
+  /** The default when neither code, environment nor fallback sets it; `undefined` means derived. */
+  defaultValue?: unknown;
+  /** How the default reads in the docs. */
+  defaultText: string;
+  meaning: string;
+  parse: Parser<unknown>;
+  /** Values given in code as objects (maps) are taken as-is after a shape check. */
+  isMap?: boolean;
+}
+
+export const DEFAULT_ENDPOINT = 'http://localhost:4318';
+export const DEFAULT_EXPORT_TIMEOUT_MILLIS = 10_000;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5_000;
+/** The spec leaves attribute length unlimited; an unbounded string can blow a batch past the backend's limit. */
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
+
+const protocols = parseEnum(['http/protobuf', 'http/json'] as const);
+const compressions = parseEnum(['gzip', 'none'] as const);
+
+export const SETTINGS: readonly Setting[] = [
+  { option: 'serviceName', env: 'OTEL_SERVICE_NAME', defaultText: '`name` in the app\'s package.json, else `unknown_service:node`', meaning: 'The `service.name` resource attribute; beats `service.name` in `OTEL_RESOURCE_ATTRIBUTES`.', parse: parseString },
+  { option: 'serviceVersion', defaultText: '`version` in the app\'s package.json', meaning: 'The `service.version` resource attribute (also settable in `OTEL_RESOURCE_ATTRIBUTES`).', parse: parseString },
+  { option: 'deploymentEnvironment', defaultText: 'unset', meaning: 'The `deployment.environment.name` resource attribute (also settable in `OTEL_RESOURCE_ATTRIBUTES`).', parse: parseString },
+  { option: 'resourceAttributes', env: 'OTEL_RESOURCE_ATTRIBUTES', defaultValue: {}, defaultText: 'none', meaning: 'Extra resource attributes, `key=value,key2=value2` (values percent-decoded).', parse: parseKeyValueList, isMap: true },
+  { option: 'disabled', env: 'OTEL_SDK_DISABLED', defaultValue: false, defaultText: '`false`', meaning: 'Turns all telemetry off; only case-insensitive `true` disables.', parse: parseBoolean },
+  { option: 'logLevel', env: 'OTEL_LOG_LEVEL', defaultValue: 'info', defaultText: '`info`', meaning: 'Threadline\'s own diagnostics on stderr: `none`, `error`, `warn`, `info`, `debug`, `verbose`, `all`.', parse: parseEnum(['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const) },
+  { option: 'endpoint', env: 'OTEL_EXPORTER_OTLP_ENDPOINT', defaultValue: DEFAULT_ENDPOINT, defaultText: `\`${DEFAULT_ENDPOINT}\``, meaning: 'Base URL for every signal; `/v1/traces` is appended for traces.', parse: parseUrl },
+  { option: 'tracesEndpoint', env: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', defaultText: 'endpoint + `/v1/traces`', meaning: 'Full URL for traces, used as-is.', parse: parseUrl },
+  { option: 'headers', env: 'OTEL_EXPORTER_OTLP_HEADERS', defaultValue: {}, defaultText: 'none', meaning: 'Headers sent with every export, `key=value,key2=value2`.', parse: parseKeyValueList, isMap: true },
+  { option: 'tracesHeaders', env: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', fallback: 'headers', defaultText: '`headers`', meaning: 'Headers for trace exports only.', parse: parseKeyValueList, isMap: true },
+  { option: 'protocol', env: 'OTEL_EXPORTER_OTLP_PROTOCOL', defaultValue: 'http/protobuf', defaultText: '`http/protobuf`', meaning: 'OTLP encoding: `http/protobuf` or `http/json`.', parse: protocols },
+  { option: 'tracesProtocol', env: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', fallback: 'protocol', defaultText: '`protocol`', meaning: 'OTLP encoding for traces.', parse: protocols },
+  { option: 'compression', env: 'OTEL_EXPORTER_OTLP_COMPRESSION', defaultValue: 'none', defaultText: '`none`', meaning: '`gzip` or `none`.', parse: compressions },
+  { option: 'tracesCompression', env: 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', fallback: 'compression', defaultText: '`compression`', meaning: 'Compression for trace exports.', parse: compressions },
+  { option: 'exportTimeoutMillis', env: 'OTEL_EXPORTER_OTLP_TIMEOUT', defaultValue: DEFAULT_EXPORT_TIMEOUT_MILLIS, defaultText: `\`${DEFAULT_EXPORT_TIMEOUT_MILLIS}\``, meaning: 'Milliseconds one export may take, retries included; `0` means no limit.', parse: parseNonNegativeInteger },
+  { option: 'tracesExportTimeoutMillis', env: 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', fallback: 'exportTimeoutMillis', defaultText: '`exportTimeoutMillis`', meaning: 'Export timeout for traces.', parse: parseNonNegativeInteger },
+  { option: 'tracesExporter', env: 'OTEL_TRACES_EXPORTER', defaultValue: ['otlp'], defaultText: '`otlp`', meaning: 'Comma-separated: `otlp`, `console`, `none`. With `none`, spans are still created so trace context still propagates.', parse: parseEnumList(['otlp', 'console', 'none'] as const) },
+  { option: 'sampler', env: 'OTEL_TRACES_SAMPLER', defaultValue: 'parentbased_always_on', defaultText: '`parentbased_always_on`', meaning: '`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`, `parentbased_always_off`, `parentbased_traceidratio`.', parse: parseEnum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const) },
+  { option: 'samplerArg', env: 'OTEL_TRACES_SAMPLER_ARG', defaultValue: 1, defaultText: '`1`', meaning: 'The ratio for the `traceidratio` samplers, 0 to 1.', parse: parseRatio },
+  { option: 'propagators', env: 'OTEL_PROPAGATORS', defaultValue: ['tracecontext', 'baggage'], defaultText: '`tracecontext,baggage`', meaning: 'Comma-separated: `tracecontext`, `baggage`, `none`.', parse: parseEnumList(['tracecontext', 'baggage', 'none'] as const) },
+  { option: 'batchScheduleDelayMillis', env: 'OTEL_BSP_SCHEDULE_DELAY', defaultValue: 5000, defaultText: '`5000`', meaning: 'Milliseconds between two batch exports of spans.', parse: parseNonNegativeInteger },
+  { option: 'batchMaxQueueSize', env: 'OTEL_BSP_MAX_QUEUE_SIZE', defaultValue: 2048, defaultText: '`2048`', meaning: 'Spans kept waiting for export; beyond it new spans are dropped and counted.', parse: parsePositiveInteger },
+  { option: 'batchMaxExportBatchSize', env: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', defaultValue: 512, defaultText: '`512`', meaning: 'Spans in one export request (at most the queue size).', parse: parsePositiveInteger },
+  { option: 'batchExportTimeoutMillis', env: 'OTEL_BSP_EXPORT_TIMEOUT', defaultValue: 30_000, defaultText: '`30000`', meaning: 'Milliseconds the batch processor waits for one export.', parse: parseNonNegativeInteger },
+  { option: 'attributeValueLengthLimit', env: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', defaultValue: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, defaultText: `\`${DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT}\``, meaning: 'Longest string attribute value kept; longer values are truncated.', parse: parsePositiveInteger },
+  { option: 'attributeCountLimit', env: 'OTEL_ATTRIBUTE_COUNT_LIMIT', defaultValue: 128, defaultText: '`128`', meaning: 'Attributes kept per span; more are dropped.', parse: parsePositiveInteger },
+  { option: 'shutdownTimeoutMillis', env: 'THREADLINE_SHUTDOWN_TIMEOUT', defaultValue: DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, defaultText: `\`${DEFAULT_SHUTDOWN_TIMEOUT_MILLIS}\``, meaning: 'Milliseconds a flush on SIGTERM, SIGINT or exit may take; `0` means no limit.', parse: parseNonNegativeInteger },
+  { option: 'handleSignals', env: 'THREADLINE_HANDLE_SIGNALS', defaultValue: true, defaultText: '`true`', meaning: 'Flush on SIGTERM/SIGINT, then exit as the signal would (unless the app handles the signal itself).', parse: parseBoolean },
+];

@@ -1,0 +1,42 @@
+export type {
+  Attributes,
+  Compression,
+  LifecycleResult,
+  LogLevel,
+  OtlpProtocol,
+  PropagatorName,
+  ResolvedConfig,
+  SamplerName,
+  SignalExportConfig,
+  ThreadlineOptions,
+  TracesExporterName,
+} from './types';
+export type { Setting } from './config/settings';
+export {
+  SETTINGS,
+  DEFAULT_ENDPOINT,
+  DEFAULT_EXPORT_TIMEOUT_MILLIS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
+  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+} from './config/settings';
+export type { AppPackage, Environment, ResolveResult } from './config/resolve-config';
+export { resolveConfig, appendSignalPath } from './config/resolve-config';
+export type { Parsed, Parser } from './config/parse';
+export { parseBoolean, parseKeyValueList } from './config/parse';
+export { readAppPackage } from './app-package';
+export { createResourceAttributes } from './resource';
+export type { Diagnostics, DiagnosticsSink } from './diagnostics';
+export { createDiagnostics, describeError } from './diagnostics';
+export { runWithDeadline } from './deadline';
+export { markExiting, remainingExitMillis } from './exit-state';
+export type { ProcessHooksOptions } from './process-hooks';
+export { installProcessHooks } from './process-hooks';
+export { getGlobalState, setGlobalState } from './global-state';
+export type { ExportResponse, ExporterTransport } from './otlp/export-response';
+export { OtlpExportError } from './otlp/export-response';
+export type { OtlpHttpTransportOptions } from './otlp/http-transport';
+export { createOtlpHttpTransport, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from './otlp/http-transport';
+export type { RetryPolicy } from './otlp/retrying-transport';
+export { createRetryingTransport, DEFAULT_RETRY_POLICY } from './otlp/retrying-transport';
+export { parseRetryAfter } from './otlp/retry-after';
+export { THREADLINE_VERSION } from './version';

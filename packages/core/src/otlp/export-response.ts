@@ -1,0 +1,22 @@
+/** The shape OpenTelemetry's OTLP export delegate expects back from a transport. */
+export type ExportResponse =
+  | { status: 'success'; data?: Uint8Array }
+  | { status: 'failure'; error: Error }
+  | { status: 'retryable'; retryInMillis?: number; error?: Error };
+
+export interface ExporterTransport {
+  send(data: Uint8Array, timeoutMillis: number): Promise<ExportResponse>;
+  shutdown(): void;
+}
+
+/** An export failure with the HTTP status that caused it (0 for a connection failure). */
+export class OtlpExportError extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+    readonly data?: string,
+  ) {
+    super(message);
+    this.name = 'OtlpExportError';
+  }
+}

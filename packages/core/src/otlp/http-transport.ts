@@ -1,0 +1,128 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { gzipSync, createGunzip } from 'node:zlib';
+import type { Compression } from '../types';
+import type { ExportResponse, ExporterTransport } from './export-response';
+import { OtlpExportError } from './export-response';
+import { parseRetryAfter } from './retry-after';
+import { THREADLINE_VERSION } from '../version';
+
+export interface OtlpHttpTransportOptions {
+  url: string;
+  contentType: 'application/x-protobuf' | 'application/json';
+  headers: Record<string, string>;
+  compression: Compression;
+}
+
+/** OTLP/HTTP: 64 MiB before compression is the recommended request limit. */
+export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+/** OTLP/HTTP: read at most 4 MiB of a response, after decompression. */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** The OTLP specification's retryable statuses. */
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const RETRYABLE_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);
+const USER_AGENT = `threadline/${THREADLINE_VERSION} (Node.js ${process.versions.node})`;
+
+/**
+ * One OTLP/HTTP POST per `send`, over a keep-alive agent whose idle sockets never hold the
+ * process open. Classifies the outcome per the OTLP retry rules; never throws.
+ */
+export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): ExporterTransport {
+  const url = new URL(options.url);
+  const client = url.protocol === 'https:' ? https : http;
+  const agent = new client.Agent({ keepAlive: true, maxSockets: 2 });
+  const baseHeaders: Record<string, string> = {
+    ...options.headers,
+    'Content-Type': options.contentType,
+    'User-Agent': USER_AGENT,
+  };
+  if (options.compression === 'gzip') baseHeaders['Content-Encoding'] = 'gzip';
+
+  return {
+    send(data, timeoutMillis) {
+      if (data.byteLength > MAX_REQUEST_BYTES) {
+        return Promise.resolve({
+          status: 'failure',
+          error: new OtlpExportError(`request of ${data.byteLength} bytes exceeds the ${MAX_REQUEST_BYTES}-byte limit`, 0),
+        });
+      }
+      const body = options.compression === 'gzip' ? gzipSync(data) : data;
+      return post(client, url, agent, { ...baseHeaders, 'Content-Length': String(body.byteLength) }, body, timeoutMillis);
+    },
+    shutdown() {
+      agent.destroy();
+    },
+  };
+}
+
+function post(
+  client: typeof http | typeof https,
+  url: URL,
+  agent: http.Agent,
+  headers: Record<string, string>,
+  body: Uint8Array,
+  timeoutMillis: number,
+): Promise<ExportResponse> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (response: ExportResponse): void => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      resolve(response);
+    };
+    const request = client.request(url, { method: 'POST', agent, headers }, (response) => {
+      readLimited(response, (error, payload) => {
+        const status = response.statusCode ?? 0;
+        if (error) return finish({ status: 'failure', error: new OtlpExportError(error.message, status) });
+        if (status >= 200 && status < 300) return finish({ status: 'success', data: payload });
+        const text = payload ? Buffer.from(payload).toString('utf8', 0, Math.min(payload.byteLength, 512)) : '';
+        const failure = new OtlpExportError(`export failed with HTTP ${status}`, status, text);
+        if (RETRYABLE_STATUS.has(status)) {
+          const retryAfter = response.headers['retry-after'];
+          return finish({ status: 'retryable', retryInMillis: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter), error: failure });
+        }
+        finish({ status: 'failure', error: failure });
+      });
+    });
+    const timer =
+      timeoutMillis > 0
+        ? setTimeout(() => {
+            request.destroy(new Error(`export timed out after ${timeoutMillis} ms`));
+          }, timeoutMillis)
+        : undefined;
+    timer?.unref();
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      const wrapped = new OtlpExportError(error.message, 0);
+      if (error.code && RETRYABLE_ERROR_CODES.has(error.code)) finish({ status: 'retryable', error: wrapped });
+      else if (error.message === 'socket hang up') finish({ status: 'retryable', error: wrapped });
+      else finish({ status: 'failure', error: wrapped });
+    });
+    request.end(body);
+  });
+}
+
+/** Reads a response body, gunzipping if needed, refusing more than MAX_RESPONSE_BYTES. */
+function readLimited(response: http.IncomingMessage, done: (error: Error | undefined, payload?: Uint8Array) => void): void {
+  const source = response.headers['content-encoding'] === 'gzip' ? response.pipe(createGunzip()) : response;
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let finished = false;
+  const end = (error: Error | undefined, payload?: Uint8Array): void => {
+    if (finished) return;
+    finished = true;
+    done(error, payload);
+  };
+  source.on('data', (chunk: Buffer) => {
+    total += chunk.byteLength;
+    if (total > MAX_RESPONSE_BYTES) {
+      response.destroy();
+      end(new Error(`response body exceeds ${MAX_RESPONSE_BYTES} bytes`));
+      return;
+    }
+    chunks.push(chunk);
+  });
+  source.on('end', () => end(undefined, Buffer.concat(chunks)));
+  source.on('error', (error: Error) => end(error));
+  response.on('error', (error: Error) => end(error));
+}

@@ -1,0 +1,89 @@
+/** Public types shared by every Threadline package. */
+
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+export type Compression = 'gzip' | 'none';
+export type TracesExporterName = 'otlp' | 'console' | 'none';
+export type SamplerName =
+  | 'always_on'
+  | 'always_off'
+  | 'traceidratio'
+  | 'parentbased_always_on'
+  | 'parentbased_always_off'
+  | 'parentbased_traceidratio';
+export type PropagatorName = 'tracecontext' | 'baggage' | 'none';
+export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+export type Attributes = Record<string, string | number | boolean>;
+
+/** Options a user passes to `start()`. Every field is optional; code beats environment. */
+export interface ThreadlineOptions {
+  serviceName?: string;
+  serviceVersion?: string;
+  deploymentEnvironment?: string;
+  resourceAttributes?: Attributes;
+  disabled?: boolean;
+  logLevel?: LogLevel;
+  /** Base endpoint for every signal, e.g. `http://collector:4318`. */
+  endpoint?: string;
+  /** Full URL for traces, used as-is, e.g. `http://collector:4318/v1/traces`. */
+  tracesEndpoint?: string;
+  headers?: Record<string, string>;
+  tracesHeaders?: Record<string, string>;
+  protocol?: OtlpProtocol;
+  tracesProtocol?: OtlpProtocol;
+  compression?: Compression;
+  tracesCompression?: Compression;
+  exportTimeoutMillis?: number;
+  tracesExportTimeoutMillis?: number;
+  /** Where spans go; `[]` or `['none']` turns export off (propagation keeps working). */
+  tracesExporter?: TracesExporterName[];
+  sampler?: SamplerName;
+  samplerArg?: number;
+  propagators?: PropagatorName[];
+  batchScheduleDelayMillis?: number;
+  batchMaxQueueSize?: number;
+  batchMaxExportBatchSize?: number;
+  batchExportTimeoutMillis?: number;
+  attributeValueLengthLimit?: number;
+  attributeCountLimit?: number;
+  shutdownTimeoutMillis?: number;
+  /** Flush on SIGTERM/SIGINT and then keep the signal's meaning. */
+  handleSignals?: boolean;
+}
+
+/** The one resolved configuration object: every value decided, nothing read later. */
+export interface ResolvedConfig {
+  serviceName: string;
+  serviceVersion: string | undefined;
+  deploymentEnvironment: string | undefined;
+  resourceAttributes: Attributes;
+  disabled: boolean;
+  logLevel: LogLevel;
+  traces: SignalExportConfig & { exporters: TracesExporterName[] };
+  sampler: SamplerName;
+  samplerArg: number;
+  propagators: PropagatorName[];
+  batch: {
+    scheduleDelayMillis: number;
+    maxQueueSize: number;
+    maxExportBatchSize: number;
+    exportTimeoutMillis: number;
+  };
+  limits: { attributeValueLengthLimit: number; attributeCountLimit: number };
+  shutdownTimeoutMillis: number;
+  handleSignals: boolean;
+}
+
+export interface SignalExportConfig {
+  url: string;
+  headers: Record<string, string>;
+  protocol: OtlpProtocol;
+  compression: Compression;
+  timeoutMillis: number;
+}
+
+/** How a flush or shutdown ended. Never a rejection. */
+export interface LifecycleResult {
+  status: 'ok' | 'timeout' | 'failed' | 'disabled';
+  durationMillis: number;
+  error?: string;
+}

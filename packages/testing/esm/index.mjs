@@ -1,0 +1,1 @@
+export { OtlpReceiver, startOtlpReceiver, decodeJson, decodeProtobuf, flattenLogRecords, flattenMetrics, flattenSpans, waitFor } from '../dist/index.js';

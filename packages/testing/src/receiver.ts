@@ -1,0 +1,152 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { decodeJson, decodeProtobuf, flattenLogRecords, flattenMetrics, flattenSpans } from './decode';
+import type { Fault, ReceivedLogRecord, ReceivedMetric, ReceivedRequest, ReceivedSpan, ReceiverOptions, Signal } from './types';
+import { waitFor } from './wait-for';
+
+const SIGNAL_PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
+
+/**
+ * An OTLP/HTTP receiver on a loopback port. It accepts protobuf and JSON, gzip or not, for
+ * traces, metrics and logs, keeps everything it decoded for assertions, and can be told to
+ * misbehave (see `Fault`). A body it cannot decode is answered 400 and recorded in `errors`.
+ */
+export class OtlpReceiver {
+  readonly requests: ReceivedRequest[] = [];
+  readonly errors: string[] = [];
+  private server: Server | undefined;
+  private fault: Fault | undefined;
+  private readonly sockets = new Set<Socket>();
+  private readonly hanging = new Set<ServerResponse>();
+
+  constructor(private readonly options: ReceiverOptions = {}) {}
+
+  /** Starts listening; resolves with the base URL to use as `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+  async start(): Promise<string> {
+    const server = createServer((request, response) => this.handle(request, response));
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
+    });
+    return this.url;
+  }
+
+  get url(): string {
+    const address = this.server?.address();
+    if (!address || typeof address === 'string') throw new Error('receiver is not listening');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const response of this.hanging) response.destroy();
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Applies `fault` to the next requests (all of them, or `fault.times`); `undefined` clears it. */
+  setFault(fault: Fault | undefined): void {
+    this.fault = fault ? { ...fault } : undefined;
+  }
+
+  clear(): void {
+    this.requests.length = 0;
+    this.errors.length = 0;
+  }
+
+  /** Spans from requests the receiver accepted (answered 2xx). */
+  spans(): ReceivedSpan[] {
+    return this.accepted('traces').flatMap((request) => flattenSpans(request.body));
+  }
+
+  logRecords(): ReceivedLogRecord[] {
+    return this.accepted('logs').flatMap((request) => flattenLogRecords(request.body));
+  }
+
+  metrics(): ReceivedMetric[] {
+    return this.accepted('metrics').flatMap((request) => flattenMetrics(request.body));
+  }
+
+  waitForSpans(predicate: (spans: ReceivedSpan[]) => boolean, timeoutMillis = 10_000): Promise<ReceivedSpan[]> {
+    return waitFor(() => {
+      const spans = this.spans();
+      return predicate(spans) ? spans : undefined;
+    }, timeoutMillis, () => `spans received so far: ${this.spans().map((span) => span.name).join(', ') || 'none'}`);
+  }
+
+  waitForRequests(count: number, timeoutMillis = 10_000): Promise<ReceivedRequest[]> {
+    return waitFor(() => (this.requests.length >= count ? this.requests : undefined), timeoutMillis,
+      () => `${this.requests.length} of ${count} requests received`);
+  }
+
+  private accepted(signal: Signal): ReceivedRequest[] {
+    return this.requests.filter((request) => request.signal === signal && (request.fault?.status ?? 200) < 300 && !request.fault?.reset && !request.fault?.hang);
+  }
+
+  private handle(request: IncomingMessage, response: ServerResponse): void {
+    const signal = SIGNAL_PATHS[request.url?.split('?')[0] ?? ''];
+    if (request.method !== 'POST' || !signal) {
+      response.writeHead(404).end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => this.respond(signal, request, response, Buffer.concat(chunks)));
+  }
+
+  private respond(signal: Signal, request: IncomingMessage, response: ServerResponse, raw: Buffer): void {
+    const fault = this.takeFault();
+    const gzip = request.headers['content-encoding'] === 'gzip';
+    const isJson = (request.headers['content-type'] ?? '').startsWith('application/json');
+    let body: Record<string, unknown>;
+    try {
+      const payload = gzip ? gunzipSync(raw) : raw;
+      body = isJson ? decodeJson(payload) : decodeProtobuf(signal, payload);
+    } catch (error) {
+      this.errors.push(`${signal}: ${error instanceof Error ? error.message : String(error)}`);
+      response.writeHead(400).end();
+      return;
+    }
+    this.requests.push({ signal, path: request.url ?? '', headers: { ...request.headers }, contentType: isJson ? 'json' : 'protobuf', gzip, fault, body });
+    if (fault?.reset) {
+      request.socket.destroy();
+      return;
+    }
+    if (fault?.hang) {
+      this.hanging.add(response);
+      return;
+    }
+    const send = (): void => {
+      const status = fault?.status ?? 200;
+      const headers: Record<string, string> = { 'Content-Type': isJson ? 'application/json' : 'application/x-protobuf' };
+      if (fault?.retryAfter !== undefined) headers['Retry-After'] = fault.retryAfter;
+      // An empty body is a valid, fully successful Export*ServiceResponse in both encodings.
+      response.writeHead(status, headers).end(isJson ? '{}' : undefined);
+    };
+    if (fault?.delayMillis) setTimeout(send, fault.delayMillis);
+    else send();
+  }
+
+  private takeFault(): Fault | undefined {
+    const fault = this.fault;
+    if (!fault) return undefined;
+    if (fault.times !== undefined) {
+      fault.times -= 1;
+      if (fault.times <= 0) this.fault = undefined;
+    }
+    return { ...fault };
+  }
+}
+
+/** Creates and starts a receiver. */
+export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<OtlpReceiver> {
+  const receiver = new OtlpReceiver(options);
+  await receiver.start();
+  return receiver;
+}

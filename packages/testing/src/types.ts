@@ -1,0 +1,80 @@
+/** Public types of the OTLP receiver, in a shape convenient for assertions. */
+
+export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
+export type AttributeMap = Record<string, AttributeValue>;
+
+export type Signal = 'traces' | 'metrics' | 'logs';
+
+export interface ReceivedRequest {
+  signal: Signal;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  contentType: 'protobuf' | 'json';
+  gzip: boolean;
+  /** The fault the receiver answered with, if any. */
+  fault?: Fault;
+  /** The decoded OTLP request as protobufjs objects (IDs as hex strings). */
+  body: Record<string, unknown>;
+}
+
+export interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  traceState: string;
+  flags: number;
+  name: string;
+  kind: number;
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+  attributes: AttributeMap;
+  status: { code: number; message: string };
+  events: { name: string; attributes: AttributeMap }[];
+  links: { traceId: string; spanId: string; attributes: AttributeMap }[];
+  resource: AttributeMap;
+  scope: { name: string; version: string };
+}
+
+export interface ReceivedLogRecord {
+  traceId: string;
+  spanId: string;
+  flags: number;
+  severityNumber: number;
+  severityText: string;
+  body: AttributeValue;
+  attributes: AttributeMap;
+  timeUnixNano: bigint;
+  resource: AttributeMap;
+  scope: { name: string; version: string };
+}
+
+export interface ReceivedMetric {
+  name: string;
+  description: string;
+  unit: string;
+  /** `sum`, `gauge`, `histogram`, `exponentialHistogram` or `summary`. */
+  type: string;
+  dataPoints: Record<string, unknown>[];
+  resource: AttributeMap;
+  scope: { name: string; version: string };
+}
+
+/**
+ * How the receiver misbehaves, for testing exporters: answer with a status (and optional
+ * Retry-After), answer late, never answer, or drop the connection. `times` limits how many
+ * requests get the fault (default: all until cleared).
+ */
+export interface Fault {
+  status?: number;
+  retryAfter?: string;
+  delayMillis?: number;
+  hang?: boolean;
+  reset?: boolean;
+  times?: number;
+}
+
+export interface ReceiverOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  host?: string;
+}

@@ -1,0 +1,77 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
+import { OtlpSpanExporter } from './otlp-span-exporter';
+import { PendingWorkCounter } from './pending-work';
+import { createPropagator } from './propagator';
+import { createSampler } from './sampler';
+import type { Tracing } from './types';
+
+/**
+ * Builds the tracer provider from the resolved configuration and registers it, the context
+ * manager and the propagator as OpenTelemetry globals. With no exporter configured the
+ * provider is still registered, so new spans get real IDs and trace context still flows
+ * to downstream services.
+ */
+export function createTracing(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics): Tracing {
+  const pending = new PendingWorkCounter();
+  const spanProcessors: SpanProcessor[] = [pending];
+  const exporters = createExporters(config);
+  for (const exporter of exporters) {
+    spanProcessors.push(
+      new BatchSpanProcessor({
+        exporter,
+        scheduledDelayMillis: config.batch.scheduleDelayMillis,
+        maxQueueSize: config.batch.maxQueueSize,
+        maxExportBatchSize: config.batch.maxExportBatchSize,
+        exportTimeoutMillis: config.batch.exportTimeoutMillis,
+      }),
+    );
+  }
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes(resourceAttributes),
+    sampler: createSampler(config.sampler, config.samplerArg),
+    spanLimits: {
+      attributeValueLengthLimit: config.limits.attributeValueLengthLimit,
+      attributeCountLimit: config.limits.attributeCountLimit,
+    },
+    spanProcessors,
+  });
+
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  if (!context.setGlobalContextManager(contextManager)) {
+    contextManager.disable();
+    diagnostics.warn('another context manager was registered before Threadline started; keeping it');
+  }
+  if (!propagation.setGlobalPropagator(createPropagator(config.propagators))) {
+    diagnostics.warn('another propagator was registered before Threadline started; keeping it');
+  }
+  if (!trace.setGlobalTracerProvider(provider)) {
+    diagnostics.warn(
+      'another tracer provider was registered before Threadline started; spans go to it, not to Threadline',
+    );
+  }
+
+  return {
+    provider,
+    hasPendingWork: () => pending.hasPendingWork(),
+    exportFailures: () => {
+      const otlp = exporters.filter((exporter): exporter is OtlpSpanExporter => exporter instanceof OtlpSpanExporter);
+      return {
+        count: otlp.reduce((sum, exporter) => sum + exporter.failedExports, 0),
+        lastError: otlp.map((exporter) => exporter.lastError).find(Boolean),
+      };
+    },
+    forceFlush: () => provider.forceFlush(),
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+function createExporters(config: ResolvedConfig): SpanExporter[] {
+  return config.traces.exporters.map((name) =>
+    name === 'console' ? new ConsoleSpanExporter() : new OtlpSpanExporter(config.traces),
+  );
+}
