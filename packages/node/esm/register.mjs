@@ -1,2 +1,2 @@
 // `node --import @threadline/node/register app.mjs`: starts Threadline before the app's graph loads.
-import '../dist/register.js';
+import '../bundle/register.cjs';

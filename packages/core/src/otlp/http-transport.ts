@@ -1,6 +1,6 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
-import { gzipSync, createGunzip } from 'node:zlib';
+import type * as http from 'node:http';
+import type * as https from 'node:https';
+import type * as zlib from 'node:zlib';
 import type { Compression } from '../types';
 import type { ExportResponse, ExporterTransport } from './export-response';
 import { OtlpExportError } from './export-response';
@@ -28,8 +28,12 @@ const USER_AGENT = `threadline/${THREADLINE_VERSION} (Node.js ${process.versions
  * process open. Classifies the outcome per the OTLP retry rules; never throws.
  */
 export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): ExporterTransport {
+  // Loaded here, at the first export, not at start: node:http and node:https cost ~8 ms to load.
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const url = new URL(options.url);
-  const client = url.protocol === 'https:' ? https : http;
+  const client: typeof http | typeof https = url.protocol === 'https:' ? require('node:https') : require('node:http');
+  const { gzipSync, createGunzip } = require('node:zlib') as typeof zlib;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const agent = new client.Agent({ keepAlive: true, maxSockets: 2 });
   const baseHeaders: Record<string, string> = {
     ...options.headers,
@@ -47,7 +51,7 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): Expo
         });
       }
       const body = options.compression === 'gzip' ? gzipSync(data) : data;
-      return post(client, url, agent, { ...baseHeaders, 'Content-Length': String(body.byteLength) }, body, timeoutMillis);
+      return post(client, url, agent, createGunzip, { ...baseHeaders, 'Content-Length': String(body.byteLength) }, body, timeoutMillis);
     },
     shutdown() {
       agent.destroy();
@@ -59,6 +63,7 @@ function post(
   client: typeof http | typeof https,
   url: URL,
   agent: http.Agent,
+  createGunzip: typeof zlib.createGunzip,
   headers: Record<string, string>,
   body: Uint8Array,
   timeoutMillis: number,
@@ -72,7 +77,7 @@ function post(
       resolve(response);
     };
     const request = client.request(url, { method: 'POST', agent, headers }, (response) => {
-      readLimited(response, (error, payload) => {
+      readLimited(response, createGunzip, (error, payload) => {
         const status = response.statusCode ?? 0;
         if (error) return finish({ status: 'failure', error: new OtlpExportError(error.message, status) });
         if (status >= 200 && status < 300) return finish({ status: 'success', data: payload });
@@ -103,7 +108,7 @@ function post(
 }
 
 /** Reads a response body, gunzipping if needed, refusing more than MAX_RESPONSE_BYTES. */
-function readLimited(response: http.IncomingMessage, done: (error: Error | undefined, payload?: Uint8Array) => void): void {
+function readLimited(response: http.IncomingMessage, createGunzip: typeof zlib.createGunzip, done: (error: Error | undefined, payload?: Uint8Array) => void): void {
   const source = response.headers['content-encoding'] === 'gzip' ? response.pipe(createGunzip()) : response;
   const chunks: Buffer[] = [];
   let total = 0;

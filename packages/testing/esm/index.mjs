@@ -1,1 +1,0 @@
-export { OtlpReceiver, startOtlpReceiver, decodeJson, decodeProtobuf, flattenLogRecords, flattenMetrics, flattenSpans, waitFor } from '../dist/index.js';
