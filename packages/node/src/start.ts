@@ -43,8 +43,10 @@ export function start(options: ThreadlineOptions = {}): ThreadlineHandle {
 }
 
 function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): ThreadlineHandle {
-  routeOpenTelemetryDiagnostics(diagnostics, config.logLevel);
   const tracing = createTracing(config, createResourceAttributes(config), diagnostics);
+  // Routed after registration: a provider registered before ours is reported once, in our
+  // words, instead of also as the API's "duplicate registration" error.
+  routeOpenTelemetryDiagnostics(diagnostics, config.logLevel);
 
   /** Runs a lifecycle step within the deadline; a step during which an export failed reports `failed`. */
   const measured = async (step: () => Promise<void>): Promise<LifecycleResult> => {
