@@ -21,6 +21,7 @@ export {
 } from './config/settings';
 export type { AppPackage, Environment, ResolveResult } from './config/resolve-config';
 export { resolveConfig, appendSignalPath } from './config/resolve-config';
+export { renderSettingsTable } from './config/settings-table';
 export type { Parsed, Parser } from './config/parse';
 export { parseBoolean, parseKeyValueList } from './config/parse';
 export { readAppPackage } from './app-package';
