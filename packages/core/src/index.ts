@@ -1,6 +1,7 @@
 export type {
   Attributes,
   Compression,
+  InstrumentationName,
   LifecycleResult,
   LogLevel,
   OtlpProtocol,
@@ -15,6 +16,7 @@ export type { Setting } from './config/settings';
 export {
   SETTINGS,
   DEFAULT_ENDPOINT,
+  INSTRUMENTATION_NAMES,
   DEFAULT_EXPORT_TIMEOUT_MILLIS,
   DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
   DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
@@ -25,6 +27,7 @@ export { renderSettingsTable } from './config/settings-table';
 export type { Parsed, Parser } from './config/parse';
 export { parseBoolean, parseKeyValueList } from './config/parse';
 export { readAppPackage } from './app-package';
+export { redactUrl } from './redact-url';
 export { createResourceAttributes } from './resource';
 export type { Diagnostics, DiagnosticsSink } from './diagnostics';
 export { createDiagnostics, describeError } from './diagnostics';

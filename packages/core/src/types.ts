@@ -12,6 +12,7 @@ export type SamplerName =
   | 'parentbased_traceidratio';
 export type PropagatorName = 'tracecontext' | 'baggage' | 'none';
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+export type InstrumentationName = 'http' | 'undici' | 'express' | 'fastify';
 export type Attributes = Record<string, string | number | boolean>;
 
 /** Options a user passes to `start()`. Every field is optional; code beats environment. */
@@ -45,6 +46,11 @@ export interface ThreadlineOptions {
   batchExportTimeoutMillis?: number;
   attributeValueLengthLimit?: number;
   attributeCountLimit?: number;
+  /** Instrumentations to turn on (default: all); see docs/instrumentations.md for the names. */
+  enabledInstrumentations?: InstrumentationName[];
+  disabledInstrumentations?: InstrumentationName[];
+  /** Inbound paths that get no span (health checks); a trailing `*` matches a prefix. */
+  ignoreIncomingPaths?: string[];
   shutdownTimeoutMillis?: number;
   /** Flush on SIGTERM/SIGINT and then keep the signal's meaning. */
   handleSignals?: boolean;
@@ -69,6 +75,9 @@ export interface ResolvedConfig {
     exportTimeoutMillis: number;
   };
   limits: { attributeValueLengthLimit: number; attributeCountLimit: number };
+  /** The instrumentations that are on. */
+  instrumentations: InstrumentationName[];
+  ignoreIncomingPaths: string[];
   shutdownTimeoutMillis: number;
   handleSignals: boolean;
 }

@@ -4,6 +4,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
+import { THREADLINE_VERSION } from '@threadline/core';
+import { enableInstrumentations } from './instrumentations';
 import { OtlpSpanExporter } from './otlp-span-exporter';
 import { PendingWorkCounter } from './pending-work';
 import { createPropagator } from './propagator';
@@ -51,9 +53,15 @@ export function createTracing(config: ResolvedConfig, resourceAttributes: Attrib
   }
   if (!trace.setGlobalTracerProvider(provider)) {
     diagnostics.warn(
-      'another tracer provider was registered before Threadline started; spans go to it, not to Threadline',
+      'another tracer provider was registered before Threadline started; spans created through @opentelemetry/api go to it, not to Threadline',
     );
   }
+  const disableInstrumentations = enableInstrumentations({
+    tracer: provider.getTracer('@threadline/tracing', THREADLINE_VERSION),
+    contextManager,
+    config,
+    diagnostics,
+  });
 
   return {
     provider,
@@ -66,7 +74,10 @@ export function createTracing(config: ResolvedConfig, resourceAttributes: Attrib
       };
     },
     forceFlush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
+    shutdown: () => {
+      disableInstrumentations();
+      return provider.shutdown();
+    },
   };
 }
 

@@ -37,6 +37,11 @@ export const parseRatio: Parser<number> = (raw) => {
 
 export const parseString: Parser<string> = (raw) => ({ ok: true, value: raw.trim() });
 
+export const parseStringList: Parser<string[]> = (raw) => ({
+  ok: true,
+  value: raw.split(',').map((part) => part.trim()).filter((part) => part !== ''),
+});
+
 export function parseEnum<T extends string>(allowed: readonly T[]): Parser<T> {
   return (raw) => {
     const value = raw.trim().toLowerCase() as T;

@@ -139,6 +139,10 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
       attributeValueLengthLimit: get('attributeValueLengthLimit'),
       attributeCountLimit: get('attributeCountLimit'),
     },
+    instrumentations: get<ResolvedConfig['instrumentations']>('enabledInstrumentations').filter(
+      (name) => !get<string[]>('disabledInstrumentations').includes(name),
+    ),
+    ignoreIncomingPaths: get('ignoreIncomingPaths'),
     shutdownTimeoutMillis: get('shutdownTimeoutMillis'),
     handleSignals: get('handleSignals'),
   };

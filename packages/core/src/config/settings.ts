@@ -8,6 +8,7 @@ import {
   parsePositiveInteger,
   parseRatio,
   parseString,
+  parseStringList,
   parseUrl,
 } from './parse';
 
@@ -39,6 +40,9 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5_000;
 /** The spec leaves attribute length unlimited; an unbounded string can blow a batch past the backend's limit. */
 export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
 
+/** Instrumentations Threadline ships, by the names OTEL_NODE_*_INSTRUMENTATIONS use. */
+export const INSTRUMENTATION_NAMES = ['http', 'undici', 'express', 'fastify'] as const;
+
 const protocols = parseEnum(['http/protobuf', 'http/json'] as const);
 const compressions = parseEnum(['gzip', 'none'] as const);
 
@@ -69,6 +73,9 @@ export const SETTINGS: readonly Setting[] = [
   { option: 'batchExportTimeoutMillis', env: 'OTEL_BSP_EXPORT_TIMEOUT', defaultValue: 30_000, defaultText: '`30000`', meaning: 'Milliseconds the batch processor waits for one export.', parse: parseNonNegativeInteger },
   { option: 'attributeValueLengthLimit', env: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', defaultValue: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, defaultText: `\`${DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT}\``, meaning: 'Longest string attribute value kept; longer values are truncated.', parse: parsePositiveInteger },
   { option: 'attributeCountLimit', env: 'OTEL_ATTRIBUTE_COUNT_LIMIT', defaultValue: 128, defaultText: '`128`', meaning: 'Attributes kept per span; more are dropped.', parse: parsePositiveInteger },
+  { option: 'enabledInstrumentations', env: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', defaultValue: [...INSTRUMENTATION_NAMES], defaultText: 'all: `' + INSTRUMENTATION_NAMES.join(',') + '`', meaning: 'Comma-separated instrumentations to turn on; the others stay off.', parse: parseEnumList(INSTRUMENTATION_NAMES) },
+  { option: 'disabledInstrumentations', env: 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', defaultValue: [], defaultText: 'none', meaning: 'Comma-separated instrumentations to turn off; wins over the enabled list.', parse: parseEnumList(INSTRUMENTATION_NAMES) },
+  { option: 'ignoreIncomingPaths', env: 'THREADLINE_IGNORE_PATHS', defaultValue: [], defaultText: 'none', meaning: 'Comma-separated inbound paths that get no span, nor do the calls made while serving them (health checks); a trailing `*` matches a prefix.', parse: parseStringList },
   { option: 'shutdownTimeoutMillis', env: 'THREADLINE_SHUTDOWN_TIMEOUT', defaultValue: DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, defaultText: `\`${DEFAULT_SHUTDOWN_TIMEOUT_MILLIS}\``, meaning: 'Milliseconds a flush on SIGTERM, SIGINT or exit may take; `0` means no limit.', parse: parseNonNegativeInteger },
   { option: 'handleSignals', env: 'THREADLINE_HANDLE_SIGNALS', defaultValue: true, defaultText: '`true`', meaning: 'Flush on SIGTERM/SIGINT, then exit as the signal would (unless the app handles the signal itself).', parse: parseBoolean },
 ];

@@ -1,0 +1,60 @@
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { redactUrl } from '@threadline/core';
+import { normalizeMethod, parseHost, spanName } from './http-semantics';
+
+export interface OutgoingRequest {
+  method: string | undefined;
+  /** `http:` or `https:` */
+  protocol: string;
+  /** host[:port] as sent in the Host header */
+  host: string;
+  path: string;
+}
+
+/**
+ * Starts a client span for an outgoing request in the active context and writes the trace
+ * context headers with `setHeader`. Returns undefined when tracing is suppressed (Threadline's
+ * own exports run suppressed, so they never trace themselves).
+ */
+export function startClientSpan(
+  tracer: Tracer,
+  request: OutgoingRequest,
+  setHeader: (name: string, value: string) => void,
+): Span | undefined {
+  const active = context.active();
+  if (isTracingSuppressed(active)) return undefined;
+  const method = normalizeMethod(request.method);
+  const secure = request.protocol === 'https:';
+  const host = parseHost(request.host, secure ? 443 : 80);
+  const attributes: Attributes = {
+    'http.request.method': method,
+    'server.port': host.port,
+    'url.full': redactUrl(`${request.protocol}//${request.host}${request.path}`),
+  };
+  if (method === '_OTHER') attributes['http.request.method_original'] = request.method;
+  if (host.address) attributes['server.address'] = host.address;
+  const span = tracer.startSpan(spanName(method), { kind: SpanKind.CLIENT, attributes }, active);
+  propagation.inject(trace.setSpan(active, span), undefined, {
+    set: (_carrier, name, value) => setHeader(name, value),
+  });
+  return span;
+}
+
+/** Records the response status; 4xx and 5xx mark a client span as failed, per the conventions. */
+export function recordClientStatus(span: Span, status: number): void {
+  span.setAttribute('http.response.status_code', status);
+  if (status >= 400) {
+    span.setAttribute('error.type', String(status));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+}
+
+export function recordClientError(span: Span, error: unknown): void {
+  const typed = error as { code?: unknown; name?: unknown; message?: unknown } | undefined;
+  const type = typeof typed?.code === 'string' ? typed.code : typeof typed?.name === 'string' ? typed.name : '_OTHER';
+  span.setAttribute('error.type', type);
+  if (error instanceof Error) span.recordException(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: typeof typed?.message === 'string' ? typed.message : undefined });
+}

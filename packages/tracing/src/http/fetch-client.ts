@@ -1,0 +1,54 @@
+import * as diagnosticsChannel from 'node:diagnostics_channel';
+import type { Span } from '@opentelemetry/api';
+import type { Instrumentation } from '../instrumentation';
+import { guarded } from '../instrumentation';
+import { recordClientError, recordClientStatus, startClientSpan } from './client-span';
+
+interface UndiciRequest {
+  origin: string | URL;
+  method: string;
+  path: string;
+  addHeader(name: string, value: string): unknown;
+}
+
+/**
+ * Client spans for global `fetch` (undici) from undici's diagnostics channels, which allow
+ * adding headers at `undici:request:create`. Subscribing does not load undici.
+ */
+export const instrumentFetch: Instrumentation = ({ tracer, diagnostics }) => {
+  const spans = new WeakMap<object, Span>();
+  const handlers: Record<string, (message: unknown) => void> = {
+    'undici:request:create': guarded(diagnostics, 'fetch', (message: unknown) => {
+      const { request } = message as { request: UndiciRequest };
+      const origin = new URL(String(request.origin));
+      const span = startClientSpan(
+        tracer,
+        { method: request.method, protocol: origin.protocol, host: origin.host, path: request.path },
+        (name, value) => request.addHeader(name, value),
+      );
+      if (span) spans.set(request, span);
+    }),
+    'undici:request:headers': guarded(diagnostics, 'fetch', (message: unknown) => {
+      const { request, response } = message as { request: object; response: { statusCode: number } };
+      const span = spans.get(request);
+      if (span) recordClientStatus(span, response.statusCode);
+    }),
+    'undici:request:trailers': guarded(diagnostics, 'fetch', (message: unknown) => {
+      const { request } = message as { request: object };
+      spans.get(request)?.end();
+      spans.delete(request);
+    }),
+    'undici:request:error': guarded(diagnostics, 'fetch', (message: unknown) => {
+      const { request, error } = message as { request: object; error: unknown };
+      const span = spans.get(request);
+      if (!span) return;
+      recordClientError(span, error);
+      span.end();
+      spans.delete(request);
+    }),
+  };
+  for (const [name, handler] of Object.entries(handlers)) diagnosticsChannel.subscribe(name, handler);
+  return () => {
+    for (const [name, handler] of Object.entries(handlers)) diagnosticsChannel.unsubscribe(name, handler);
+  };
+};

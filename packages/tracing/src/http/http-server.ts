@@ -1,0 +1,88 @@
+import * as diagnosticsChannel from 'node:diagnostics_channel';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Attributes, Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import type { Instrumentation } from '../instrumentation';
+import { guarded } from '../instrumentation';
+import { createPathMatcher, normalizeMethod, parseHost, pathOf, spanName } from './http-semantics';
+import { routeOf } from './route';
+
+const SPAN_KEY = Symbol.for('threadline.http.server-span');
+type TracedRequest = IncomingMessage & { [SPAN_KEY]?: Span };
+
+interface RequestStart {
+  request: IncomingMessage;
+  response: ServerResponse;
+  socket: Socket;
+}
+
+/** The server span of a request being served, for framework instrumentations to enrich. */
+export function serverSpanOf(request: IncomingMessage): Span | undefined {
+  return (request as TracedRequest)[SPAN_KEY];
+}
+
+/**
+ * Server spans for node:http and node:https from the `http.server.request.start` diagnostics
+ * channel: no patching, and it works for ESM apps without a loader. The channel fires just
+ * before the `request` event, so attaching the span's context there makes it the handler's
+ * active context. Every request attaches a context (the root one when not traced), so nothing
+ * leaks from one request to the next on a keep-alive socket.
+ */
+export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, config, diagnostics }) => {
+  const isIgnored = createPathMatcher(config.ignoreIncomingPaths);
+  const readExpressRoute = config.instrumentations.includes('express');
+  const ignoredContext = suppressTracing(ROOT_CONTEXT);
+
+  const onRequestStart = guarded(diagnostics, 'http server', (message: unknown) => {
+    const { request, response, socket } = message as RequestStart;
+    const path = pathOf(request.url);
+    if (isIgnored(path)) {
+      contextManager.attach(ignoredContext);
+      return;
+    }
+    const encrypted = (socket as Socket & { encrypted?: boolean }).encrypted === true;
+    const method = normalizeMethod(request.method);
+    const host = parseHost(request.headers.host, encrypted ? 443 : 80);
+    const attributes: Attributes = {
+      'http.request.method': method,
+      'url.path': path,
+      'url.scheme': encrypted ? 'https' : 'http',
+      'server.port': host.port,
+      'network.protocol.version': request.httpVersion,
+    };
+    if (method === '_OTHER') attributes['http.request.method_original'] = request.method;
+    if (host.address) attributes['server.address'] = host.address;
+    if (request.headers['user-agent']) attributes['user_agent.original'] = request.headers['user-agent'];
+    if (socket.remoteAddress) attributes['client.address'] = socket.remoteAddress;
+
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const span = tracer.startSpan(spanName(method), { kind: SpanKind.SERVER, attributes }, parent);
+    (request as TracedRequest)[SPAN_KEY] = span;
+    contextManager.attach(trace.setSpan(parent, span));
+    response.once('close', () => endServerSpan(span, method, request, response, readExpressRoute));
+  });
+
+  diagnosticsChannel.subscribe('http.server.request.start', onRequestStart);
+  return () => diagnosticsChannel.unsubscribe('http.server.request.start', onRequestStart);
+};
+
+function endServerSpan(span: Span, method: string, request: IncomingMessage, response: ServerResponse, readExpressRoute: boolean): void {
+  const route = routeOf(request, readExpressRoute);
+  if (route) {
+    span.setAttribute('http.route', route);
+    span.updateName(spanName(method, route));
+  }
+  const status = response.statusCode;
+  span.setAttribute('http.response.status_code', status);
+  if (status >= 500) {
+    span.setAttribute('error.type', String(status));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  } else if (!response.writableFinished) {
+    // The connection closed before the response was complete (client went away, or a crash).
+    span.setAttribute('error.type', 'aborted');
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'response not completed' });
+  }
+  span.end();
+}
