@@ -1,21 +1,17 @@
 // The downstream service (CommonJS), started with `node --require @threadline/node/register`.
-// It continues the caller's trace from the incoming `traceparent` header.
+// Its server span continues the caller's trace with no code; the lookup adds a child span.
 const http = require('node:http');
-const { context, propagation, trace, SpanKind } = require('@opentelemetry/api');
+const { trace } = require('@opentelemetry/api');
 
 const tracer = trace.getTracer('inventory');
 
 const server = http.createServer((request, response) => {
-  const parent = propagation.extract(context.active(), request.headers);
-  tracer.startActiveSpan('GET /stock/:sku', { kind: SpanKind.SERVER }, parent, (span) => {
-    tracer.startActiveSpan('stock.lookup', (lookup) => {
-      const sku = request.url.split('/').pop();
-      lookup.setAttribute('inventory.sku', sku);
-      lookup.end();
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ sku, available: sku.length }));
-      span.end();
-    });
+  const sku = request.url.split('/').pop();
+  tracer.startActiveSpan('stock.lookup', (lookup) => {
+    lookup.setAttribute('inventory.sku', sku);
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ sku, available: sku.length }));
+    lookup.end();
   });
 });
 

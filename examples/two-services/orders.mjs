@@ -1,35 +1,13 @@
-// The entry service (ESM), started with `node --import @threadline/node/register`.
-// Each request becomes a server span with a client span for the call to inventory; the
-// client span's context travels in the `traceparent` header the propagator writes.
-import http from 'node:http';
-import { context, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+// The entry service (ESM, Express), started with `node --import @threadline/node/register`.
+// No tracing code: the request becomes a server span named after its route, and the fetch
+// to inventory a client span that carries the trace on in its `traceparent` header.
+import express from 'express';
 
-const tracer = trace.getTracer('orders');
-const inventoryUrl = process.env.INVENTORY_URL;
+const app = express();
 
-const server = http.createServer((request, response) => {
-  const parent = propagation.extract(context.active(), request.headers);
-  tracer.startActiveSpan('GET /orders/:id', { kind: SpanKind.SERVER }, parent, async (span) => {
-    const sku = `sku-${request.url.split('/').pop()}`;
-    const stock = await tracer.startActiveSpan('GET inventory', { kind: SpanKind.CLIENT }, async (client) => {
-      const headers = {};
-      propagation.inject(context.active(), headers);
-      try {
-        const answer = await fetch(`${inventoryUrl}/stock/${sku}`, { headers });
-        client.setAttribute('http.response.status_code', answer.status);
-        return await answer.json();
-      } catch (error) {
-        client.recordException(error);
-        client.setStatus({ code: SpanStatusCode.ERROR });
-        return undefined;
-      } finally {
-        client.end();
-      }
-    });
-    response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify({ order: request.url, stock }));
-    span.end();
-  });
+app.get('/orders/:id', async (request, response) => {
+  const answer = await fetch(`${process.env.INVENTORY_URL}/stock/sku-${request.params.id}`);
+  response.json({ order: request.params.id, stock: await answer.json() });
 });
 
-server.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write(`orders listening on ${process.env.PORT}\n`));
+app.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write(`orders listening on ${process.env.PORT}\n`));

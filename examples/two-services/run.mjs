@@ -65,7 +65,7 @@ for (const [traceId, spans] of byTrace) {
   };
   print('', 0);
   const services = new Set(spans.map((span) => span.resource['service.name']));
-  if (services.has('orders') && services.has('inventory') && spans.length === 4) complete++;
+  if (services.has('orders') && services.has('inventory') && spans.length === 4 && spans.filter((span) => span.parentSpanId === '').length === 1) complete++;
 }
 await receiver.stop();
 console.log(`\n${complete} of 3 requests produced one trace across both services.`);

@@ -35,30 +35,31 @@ describe('W3C trace-context and baggage between services', () => {
       OTEL_TRACES_EXPORTER: 'none',
     });
     expect(result.code).toBe(0);
-    const { headers, spanId } = JSON.parse(result.stdout) as { headers: Record<string, string>; spanId: string };
-    const match = TRACEPARENT.exec(headers.traceparent ?? '');
-    expect(match).not.toBeNull();
-    expect(match?.[2]).toBe(spanId);
-    expect(headers.baggage).toBe('request.id=req-123');
+    const { received, traceId } = JSON.parse(result.stdout) as { received: Record<string, string>; traceId: string };
+    const match = TRACEPARENT.exec(received.traceparent ?? '');
+    expect(match?.[1]).toBe(traceId);
+    expect(received.baggage).toBe('request.id=req-123');
 
-    const spans = await receiver.waitForSpans((received) => received.some((span) => span.name === 'server-work'));
-    const serverSpan = spans.find((span) => span.name === 'server-work')!;
-    expect(serverSpan.traceId).toBe(match?.[1]);
-    expect(serverSpan.parentSpanId).toBe(spanId);
+    const spans = await receiver.waitForSpans((all) => all.some((span) => span.traceId === traceId));
+    const serverSpan = spans.find((span) => span.traceId === traceId)!;
+    expect(serverSpan.kind).toBe(2);
+    expect(serverSpan.parentSpanId).toBe(match?.[2]);
     expect(serverSpan.attributes['baggage.request.id']).toBe('req-123');
     expect(serverSpan.resource['service.name']).toBe('downstream');
-    expect(spans.some((span) => span.name === 'client-work')).toBe(false);
+    expect(spans.every((span) => span.resource['service.name'] === 'downstream')).toBe(true);
   });
 
   it('sends no trace headers with OTEL_PROPAGATORS=none, and the callee starts a new trace', async () => {
     const result = await runApp(['--require', '@threadline/node/register', 'propagation.cjs', 'client', serverUrl], {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_SERVICE_NAME: 'upstream',
       OTEL_PROPAGATORS: 'none',
     });
-    const { headers } = JSON.parse(result.stdout) as { headers: Record<string, string> };
-    expect(headers).toEqual({});
-    const spans = await receiver.waitForSpans((received) => received.some((span) => span.name === 'server-work'));
-    const serverSpan = spans.find((span) => span.name === 'server-work')!;
+    const { received, traceId } = JSON.parse(result.stdout) as { received: Record<string, string>; traceId: string };
+    expect(received).toEqual({});
+    const spans = await receiver.waitForSpans((all) => all.filter((span) => span.resource['service.name'] === 'downstream').length === 1);
+    const serverSpan = spans.find((span) => span.resource['service.name'] === 'downstream')!;
+    expect(serverSpan.traceId).not.toBe(traceId);
     expect(serverSpan.parentSpanId).toBe('');
     expect(serverSpan.attributes['baggage.request.id']).toBe('missing');
   });
