@@ -28,6 +28,7 @@ export type { Parsed, Parser } from './config/parse';
 export { parseBoolean, parseKeyValueList } from './config/parse';
 export { readAppPackage } from './app-package';
 export { redactUrl } from './redact-url';
+export { sanitizeSql } from './sanitize-sql';
 export { createResourceAttributes } from './resource';
 export type { Diagnostics, DiagnosticsSink } from './diagnostics';
 export { createDiagnostics, describeError } from './diagnostics';

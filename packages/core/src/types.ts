@@ -12,7 +12,7 @@ export type SamplerName =
   | 'parentbased_traceidratio';
 export type PropagatorName = 'tracecontext' | 'baggage' | 'none';
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
-export type InstrumentationName = 'http' | 'undici' | 'express' | 'fastify';
+export type InstrumentationName = 'http' | 'undici' | 'express' | 'fastify' | 'pg' | 'mysql2' | 'ioredis' | 'redis';
 export type Attributes = Record<string, string | number | boolean>;
 
 /** Options a user passes to `start()`. Every field is optional; code beats environment. */

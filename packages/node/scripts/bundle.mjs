@@ -6,7 +6,7 @@
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 
-const LAZY = ['@opentelemetry/api', '@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-exporter-base/node-http', '@opentelemetry/otlp-transformer'];
+const LAZY = ['@opentelemetry/api', '@opentelemetry/instrumentation*', '@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-exporter-base/node-http', '@opentelemetry/otlp-transformer'];
 
 await build({
   entryPoints: ['src/index.ts'],

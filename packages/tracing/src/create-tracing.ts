@@ -5,6 +5,8 @@ import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
 import { THREADLINE_VERSION } from '@threadline/core';
+import { ConnectionNoiseSampler } from './connection-noise-sampler';
+import { DbQueryRedactor } from './db/db-query-redactor';
 import { enableInstrumentations } from './instrumentations';
 import { OtlpSpanExporter } from './otlp-span-exporter';
 import { PendingWorkCounter } from './pending-work';
@@ -20,7 +22,7 @@ import type { Tracing } from './types';
  */
 export function createTracing(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics): Tracing {
   const pending = new PendingWorkCounter();
-  const spanProcessors: SpanProcessor[] = [pending];
+  const spanProcessors: SpanProcessor[] = [pending, new DbQueryRedactor()];
   const exporters = createExporters(config);
   for (const exporter of exporters) {
     spanProcessors.push(
@@ -35,7 +37,7 @@ export function createTracing(config: ResolvedConfig, resourceAttributes: Attrib
   }
   const provider = new TracerProvider({
     resource: resourceFromAttributes(resourceAttributes),
-    sampler: createSampler(config.sampler, config.samplerArg),
+    sampler: new ConnectionNoiseSampler(createSampler(config.sampler, config.samplerArg)),
     spanLimits: {
       attributeValueLengthLimit: config.limits.attributeValueLengthLimit,
       attributeCountLimit: config.limits.attributeCountLimit,
@@ -57,6 +59,7 @@ export function createTracing(config: ResolvedConfig, resourceAttributes: Attrib
     );
   }
   const disableInstrumentations = enableInstrumentations({
+    provider,
     tracer: provider.getTracer('@threadline/tracing', THREADLINE_VERSION),
     contextManager,
     config,
