@@ -2,6 +2,8 @@ export type {
   Attributes,
   Compression,
   InstrumentationName,
+  LoggerLevel,
+  LogsExporterName,
   LifecycleResult,
   LogLevel,
   OtlpProtocol,
@@ -45,3 +47,18 @@ export type { RetryPolicy } from './otlp/retrying-transport';
 export { createRetryingTransport, DEFAULT_RETRY_POLICY } from './otlp/retrying-transport';
 export { parseRetryAfter } from './otlp/retry-after';
 export { THREADLINE_VERSION } from './version';
+export type { ModuleTarget } from './module-watch';
+export { alreadyLoaded, requestLoadsPackage, watchFirstLoads } from './module-watch';
+export { LOG_FIELDS, PROTECTED_LOG_FIELDS, REQUEST_ID_ATTRIBUTE, REQUEST_ID_BAGGAGE_KEY, REQUEST_ID_HEADER } from './correlation';
+export { MAX_REQUEST_ID_LENGTH, generateRequestId, isValidRequestId } from './request-id';
+export type { RequestAttributeValue, RequestContext } from './request-context';
+export {
+  createRequestContext,
+  getRequestContext,
+  getRequestId,
+  recordFeatureFlag,
+  setRequestAttributes,
+  withRequestContext,
+} from './request-context';
+export type { OtlpSignal } from './otlp/otlp-exporter';
+export { OtlpExporter } from './otlp/otlp-exporter';

@@ -12,7 +12,9 @@ export type SamplerName =
   | 'parentbased_traceidratio';
 export type PropagatorName = 'tracecontext' | 'baggage' | 'none';
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
-export type InstrumentationName = 'http' | 'undici' | 'express' | 'fastify' | 'pg' | 'mysql2' | 'ioredis' | 'redis';
+export type InstrumentationName = 'http' | 'undici' | 'express' | 'fastify' | 'pg' | 'mysql2' | 'ioredis' | 'redis' | 'pino' | 'winston';
+export type LogsExporterName = 'otlp' | 'console' | 'none';
+export type LoggerLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 export type Attributes = Record<string, string | number | boolean>;
 
 /** Options a user passes to `start()`. Every field is optional; code beats environment. */
@@ -35,6 +37,24 @@ export interface ThreadlineOptions {
   tracesCompression?: Compression;
   exportTimeoutMillis?: number;
   tracesExportTimeoutMillis?: number;
+  logsEndpoint?: string;
+  logsHeaders?: Record<string, string>;
+  logsProtocol?: OtlpProtocol;
+  logsCompression?: Compression;
+  logsExportTimeoutMillis?: number;
+  /** Where log records go besides stdout; `['none']` keeps them on stdout only. */
+  logsExporter?: LogsExporterName[];
+  logBatchScheduleDelayMillis?: number;
+  logBatchMaxQueueSize?: number;
+  logBatchMaxExportBatchSize?: number;
+  logBatchExportTimeoutMillis?: number;
+  /** The lowest level the Threadline logger writes (`LOG_LEVEL`). */
+  loggerLevel?: LoggerLevel;
+  prettyLogs?: boolean;
+  /** Turn console.* into correlated JSON lines. */
+  correlateConsole?: boolean;
+  /** Inbound headers that may carry a request ID; the first is echoed and sent outbound. */
+  requestIdHeaders?: string[];
   /** Where spans go; `[]` or `['none']` turns export off (propagation keeps working). */
   tracesExporter?: TracesExporterName[];
   sampler?: SamplerName;
@@ -65,6 +85,15 @@ export interface ResolvedConfig {
   disabled: boolean;
   logLevel: LogLevel;
   traces: SignalExportConfig & { exporters: TracesExporterName[] };
+  logs: SignalExportConfig & {
+    exporters: LogsExporterName[];
+    batch: { scheduleDelayMillis: number; maxQueueSize: number; maxExportBatchSize: number; exportTimeoutMillis: number };
+    level: LoggerLevel;
+    pretty: boolean;
+    correlateConsole: boolean;
+  };
+  /** Lowercase header names; never empty. */
+  requestIdHeaders: string[];
   sampler: SamplerName;
   samplerArg: number;
   propagators: PropagatorName[];

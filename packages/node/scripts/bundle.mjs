@@ -6,7 +6,13 @@
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 
-const LAZY = ['@opentelemetry/api', '@opentelemetry/instrumentation*', '@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-exporter-base/node-http', '@opentelemetry/otlp-transformer'];
+const LAZY = ['@opentelemetry/api', '@opentelemetry/sdk-logs', '@opentelemetry/api-logs', 'pino', '@opentelemetry/instrumentation*', '@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-exporter-base/node-http', '@opentelemetry/otlp-transformer'];
+
+// Workspace packages are bundled from their TypeScript sources, as ES modules, so that esbuild
+// can drop what is unused in them and in the SDK (a CommonJS require keeps a whole module).
+const WORKSPACE = Object.fromEntries(
+  ['core', 'tracing', 'log-correlation'].map((name) => [`@threadline/${name}`, `../${name}/src/index.ts`]),
+);
 
 await build({
   entryPoints: ['src/index.ts'],
@@ -16,6 +22,7 @@ await build({
   format: 'cjs',
   target: 'node20',
   external: LAZY,
+  alias: WORKSPACE,
   // OpenTelemetry's packages ship ES modules too; preferring them lets unused code be dropped.
   mainFields: ['module', 'main'],
   legalComments: 'eof',

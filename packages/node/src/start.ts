@@ -11,7 +11,9 @@ import {
   runWithDeadline,
   setGlobalState,
 } from '@threadline/core';
+import { setUpLogCorrelation } from '@threadline/log-correlation';
 import { createTracing } from '@threadline/tracing';
+import { registerLogging } from './logger';
 import { routeOpenTelemetryDiagnostics } from './otel-diagnostics';
 import type { ThreadlineHandle } from './types';
 
@@ -43,16 +45,28 @@ export function start(options: ThreadlineOptions = {}): ThreadlineHandle {
 }
 
 function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): ThreadlineHandle {
-  const tracing = createTracing(config, createResourceAttributes(config), diagnostics);
+  const resourceAttributes = createResourceAttributes(config);
+  const tracing = createTracing(config, resourceAttributes, diagnostics);
+  const logs = setUpLogCorrelation(config, resourceAttributes, diagnostics);
+  registerLogging(config, logs.pipeline.sink);
+  const exportFailures = (): { count: number; lastError: string | undefined } => {
+    const [traces, logRecords] = [tracing.exportFailures(), logs.pipeline.exportFailures()];
+    return { count: traces.count + logRecords.count, lastError: traces.lastError ?? logRecords.lastError };
+  };
+  const flushAll = (): Promise<void> => Promise.all([tracing.forceFlush(), logs.pipeline.forceFlush()]).then(() => undefined);
+  const shutdownAll = (): Promise<void> => {
+    logs.uninstall();
+    return Promise.all([tracing.shutdown(), logs.pipeline.shutdown()]).then(() => undefined);
+  };
   // Routed after registration: a provider registered before ours is reported once, in our
   // words, instead of also as the API's "duplicate registration" error.
   routeOpenTelemetryDiagnostics(diagnostics, config.logLevel);
 
   /** Runs a lifecycle step within the deadline; a step during which an export failed reports `failed`. */
   const measured = async (step: () => Promise<void>): Promise<LifecycleResult> => {
-    const failuresBefore = tracing.exportFailures().count;
+    const failuresBefore = exportFailures().count;
     const result = await runWithDeadline(step, config.shutdownTimeoutMillis);
-    const failures = tracing.exportFailures();
+    const failures = exportFailures();
     if (result.status === 'ok' && failures.count > failuresBefore) {
       return { status: 'failed', durationMillis: result.durationMillis, error: failures.lastError };
     }
@@ -64,19 +78,19 @@ function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): 
     shutdownResult ??= (() => {
       removeHooks();
       markExiting(config.shutdownTimeoutMillis);
-      return measured(() => tracing.shutdown());
+      return measured(shutdownAll);
     })();
     return shutdownResult;
   };
   const forceFlush = (): Promise<LifecycleResult> =>
-    shutdownResult ? shutdownResult : measured(() => tracing.forceFlush());
+    shutdownResult ? shutdownResult : measured(flushAll);
 
   const removeHooks = installProcessHooks({
     handleSignals: config.handleSignals,
     timeoutMillis: config.shutdownTimeoutMillis,
-    flush: () => tracing.forceFlush(),
+    flush: flushAll,
     shutdown: () => shutdown(),
-    hasPendingWork: () => tracing.hasPendingWork(),
+    hasPendingWork: () => tracing.hasPendingWork() || logs.pipeline.hasPendingWork(),
     diagnostics,
   });
   diagnostics.debug(`started for service ${config.serviceName}; traces to ${config.traces.exporters.join(',') || 'nowhere'}`);

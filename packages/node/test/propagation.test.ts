@@ -45,6 +45,7 @@ describe('W3C trace-context and baggage between services', () => {
     expect(serverSpan.kind).toBe(2);
     expect(serverSpan.parentSpanId).toBe(match?.[2]);
     expect(serverSpan.attributes['baggage.request.id']).toBe('req-123');
+    expect(serverSpan.attributes['request.id']).toBe('req-123');
     expect(serverSpan.resource['service.name']).toBe('downstream');
     expect(spans.every((span) => span.resource['service.name'] === 'downstream')).toBe(true);
   });
@@ -61,6 +62,8 @@ describe('W3C trace-context and baggage between services', () => {
     const serverSpan = spans.find((span) => span.resource['service.name'] === 'downstream')!;
     expect(serverSpan.traceId).not.toBe(traceId);
     expect(serverSpan.parentSpanId).toBe('');
-    expect(serverSpan.attributes['baggage.request.id']).toBe('missing');
+    // Nothing arrived, so the callee made its own request ID (and keeps it in its baggage).
+    expect(serverSpan.attributes['request.id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(serverSpan.attributes['baggage.request.id']).toBe(serverSpan.attributes['request.id']);
   });
 });

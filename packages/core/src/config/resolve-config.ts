@@ -1,4 +1,5 @@
-import type { Attributes, ResolvedConfig, ThreadlineOptions } from '../types';
+import { REQUEST_ID_HEADER } from '../correlation';
+import type { Attributes, ResolvedConfig, SignalExportConfig, ThreadlineOptions } from '../types';
 import type { Setting } from './settings';
 import { SETTINGS } from './settings';
 
@@ -117,14 +118,21 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
     resourceAttributes,
     disabled: get<boolean>('disabled'),
     logLevel: get('logLevel'),
-    traces: {
-      exporters: tracesExporters as ResolvedConfig['traces']['exporters'],
-      url: get<string | undefined>('tracesEndpoint') ?? appendSignalPath(endpoint, 'v1/traces'),
-      headers: get('tracesHeaders'),
-      protocol: get('tracesProtocol'),
-      compression: get('tracesCompression'),
-      timeoutMillis: get('tracesExportTimeoutMillis'),
+    traces: { exporters: tracesExporters as ResolvedConfig['traces']['exporters'], ...signalExport(values, 'traces', endpoint) },
+    logs: {
+      exporters: get<ResolvedConfig['logs']['exporters']>('logsExporter').filter((name) => name !== 'none'),
+      ...signalExport(values, 'logs', endpoint),
+      batch: {
+        scheduleDelayMillis: get('logBatchScheduleDelayMillis'),
+        maxQueueSize: get('logBatchMaxQueueSize'),
+        maxExportBatchSize: Math.min(get<number>('logBatchMaxExportBatchSize'), get<number>('logBatchMaxQueueSize')),
+        exportTimeoutMillis: get('logBatchExportTimeoutMillis'),
+      },
+      level: get('loggerLevel'),
+      pretty: get('prettyLogs'),
+      correlateConsole: get('correlateConsole'),
     },
+    requestIdHeaders: requestIdHeaders(get<string[]>('requestIdHeaders')),
     sampler: get('sampler'),
     samplerArg: get('samplerArg'),
     propagators: get<ResolvedConfig['propagators']>('propagators').filter((name) => name !== 'none'),
@@ -146,6 +154,22 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
     shutdownTimeoutMillis: get('shutdownTimeoutMillis'),
     handleSignals: get('handleSignals'),
   };
+}
+
+function signalExport(values: Map<string, unknown>, signal: 'traces' | 'logs', endpoint: string): SignalExportConfig {
+  const get = <T>(option: string): T => values.get(`${signal}${option}`) as T;
+  return {
+    url: get<string | undefined>('Endpoint') ?? appendSignalPath(endpoint, `v1/${signal}`),
+    headers: get('Headers'),
+    protocol: get('Protocol'),
+    compression: get('Compression'),
+    timeoutMillis: get('ExportTimeoutMillis'),
+  };
+}
+
+function requestIdHeaders(names: string[]): string[] {
+  const lower = names.map((name) => name.toLowerCase()).filter((name) => /^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name));
+  return lower.length > 0 ? lower : [REQUEST_ID_HEADER];
 }
 
 /** OTLP/HTTP: the shared endpoint gets the signal path appended, with exactly one slash. */

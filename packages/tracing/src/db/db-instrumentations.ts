@@ -1,6 +1,6 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import type { Diagnostics, InstrumentationName } from '@threadline/core';
-import { alreadyLoaded, watchFirstLoads } from './module-watch';
+import { alreadyLoaded, watchFirstLoads } from '@threadline/core';
 import { redisStatement } from './redis-statement';
 
 interface Enableable {

@@ -1,7 +1,7 @@
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { redactUrl } from '@threadline/core';
+import { getRequestContext, redactUrl } from '@threadline/core';
 import { normalizeMethod, parseHost, spanName } from './http-semantics';
 
 export interface OutgoingRequest {
@@ -15,13 +15,14 @@ export interface OutgoingRequest {
 
 /**
  * Starts a client span for an outgoing request in the active context and writes the trace
- * context headers with `setHeader`. Returns undefined when tracing is suppressed (Threadline's
+ * context headers (and the request ID header, inside a request) with `setHeader`. Returns undefined when tracing is suppressed (Threadline's
  * own exports run suppressed, so they never trace themselves).
  */
 export function startClientSpan(
   tracer: Tracer,
   request: OutgoingRequest,
   setHeader: (name: string, value: string) => void,
+  requestIdHeader: string,
 ): Span | undefined {
   const active = context.active();
   if (isTracingSuppressed(active)) return undefined;
@@ -39,6 +40,8 @@ export function startClientSpan(
   propagation.inject(trace.setSpan(active, span), undefined, {
     set: (_carrier, name, value) => setHeader(name, value),
   });
+  const requestId = getRequestContext(active)?.requestId;
+  if (requestId) setHeader(requestIdHeader, requestId);
   return span;
 }
 

@@ -15,7 +15,8 @@ interface UndiciRequest {
  * Client spans for global `fetch` (undici) from undici's diagnostics channels, which allow
  * adding headers at `undici:request:create`. Subscribing does not load undici.
  */
-export const instrumentFetch: Instrumentation = ({ tracer, diagnostics }) => {
+export const instrumentFetch: Instrumentation = ({ tracer, diagnostics, config }) => {
+  const requestIdHeader = config.requestIdHeaders[0] ?? 'x-request-id';
   const spans = new WeakMap<object, Span>();
   const handlers: Record<string, (message: unknown) => void> = {
     'undici:request:create': guarded(diagnostics, 'fetch', (message: unknown) => {
@@ -25,6 +26,7 @@ export const instrumentFetch: Instrumentation = ({ tracer, diagnostics }) => {
         tracer,
         { method: request.method, protocol: origin.protocol, host: origin.host, path: request.path },
         (name, value) => request.addHeader(name, value),
+        requestIdHeader,
       );
       if (span) spans.set(request, span);
     }),

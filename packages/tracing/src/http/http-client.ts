@@ -79,7 +79,7 @@ export const instrumentHttpClient: Instrumentation = (instrumentation) => {
   };
 };
 
-function traceRequest({ tracer }: InstrumentationContext, request: ClientRequest): void {
+function traceRequest({ tracer, config }: InstrumentationContext, request: ClientRequest): void {
   const host = request.getHeader('host');
   const span = startClientSpan(
     tracer,
@@ -87,6 +87,7 @@ function traceRequest({ tracer }: InstrumentationContext, request: ClientRequest
     (name, value) => {
       if (!request.headersSent) request.setHeader(name, value);
     },
+    config.requestIdHeaders[0] ?? 'x-request-id',
   );
   if (!span) return;
   const state: ClientSpanState = { span, responded: false, ended: false };

@@ -4,10 +4,12 @@ import type { Socket } from 'node:net';
 import type { Attributes, Span } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
+import { REQUEST_ID_ATTRIBUTE, REQUEST_ID_BAGGAGE_KEY, createRequestContext, withRequestContext } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
 import { guarded } from '../instrumentation';
 import { createPathMatcher, normalizeMethod, parseHost, pathOf, spanName } from './http-semantics';
 import { routeOf } from './route';
+import { resolveRequestId } from './request-id-header';
 
 const SPAN_KEY = Symbol.for('threadline.http.server-span');
 type TracedRequest = IncomingMessage & { [SPAN_KEY]?: Span };
@@ -34,6 +36,7 @@ export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, 
   const isIgnored = createPathMatcher(config.ignoreIncomingPaths);
   const readExpressRoute = config.instrumentations.includes('express');
   const ignoredContext = suppressTracing(ROOT_CONTEXT);
+  const [echoHeader = 'x-request-id'] = config.requestIdHeaders;
 
   const onRequestStart = guarded(diagnostics, 'http server', (message: unknown) => {
     const { request, response, socket } = message as RequestStart;
@@ -58,9 +61,14 @@ export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, 
     if (socket.remoteAddress) attributes['client.address'] = socket.remoteAddress;
 
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const requestId = resolveRequestId(request.headers, config.requestIdHeaders, parent);
+    attributes[REQUEST_ID_ATTRIBUTE] = requestId;
     const span = tracer.startSpan(spanName(method), { kind: SpanKind.SERVER, attributes }, parent);
     (request as TracedRequest)[SPAN_KEY] = span;
-    contextManager.attach(trace.setSpan(parent, span));
+    if (!response.headersSent) response.setHeader(echoHeader, requestId);
+    const baggage = (propagation.getBaggage(parent) ?? propagation.createBaggage()).setEntry(REQUEST_ID_BAGGAGE_KEY, { value: requestId });
+    const active = propagation.setBaggage(trace.setSpan(parent, span), baggage);
+    contextManager.attach(withRequestContext(active, createRequestContext(requestId, span)));
     response.once('close', () => endServerSpan(span, method, request, response, readExpressRoute));
   });
 

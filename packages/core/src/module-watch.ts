@@ -7,7 +7,10 @@ const moduleInternals = Module as unknown as { _load: LoadFunction };
 export interface ModuleTarget {
   /** Package names whose first load triggers `onFirstLoad`. */
   packages: readonly string[];
-  onFirstLoad(): void;
+  /** Runs before the package's code (install require hooks here). */
+  onFirstLoad?(): void;
+  /** Runs after it loaded; a different return value replaces the package's exports for everyone. */
+  onLoaded?(exports: unknown): unknown;
 }
 
 /**
@@ -25,19 +28,33 @@ export function watchFirstLoads(targets: readonly ModuleTarget[], onError: (erro
     if (!target) return originalLoad.call(this, request, parent, isMain);
     pending.delete(target);
     try {
-      target.onFirstLoad();
+      target.onFirstLoad?.();
     } catch (error) {
       onError(error);
       return originalLoad.call(this, request, parent, isMain);
     }
-    const requireFromCaller = parent && typeof parent.require === 'function' ? parent.require.bind(parent) : Module.createRequire(request);
-    return requireFromCaller(request);
+    const requireFromCaller: NodeJS.Require = parent?.filename ? Module.createRequire(parent.filename) : Module.createRequire(request);
+    const exports: unknown = parent && typeof parent.require === 'function' ? parent.require(request) : requireFromCaller(request);
+    if (!target.onLoaded) return exports;
+    try {
+      const replacement = target.onLoaded(exports);
+      if (replacement !== exports) replaceCachedExports(requireFromCaller.resolve(request), replacement);
+      return replacement;
+    } catch (error) {
+      onError(error);
+      return exports;
+    }
   };
   moduleInternals._load = watchingLoad;
   return () => {
     pending.clear();
     if (moduleInternals._load === watchingLoad) moduleInternals._load = originalLoad;
   };
+}
+
+function replaceCachedExports(filename: string, replacement: unknown): void {
+  const cached = require.cache[filename];
+  if (cached) cached.exports = replacement;
 }
 
 function findTarget(request: string, pending: Set<ModuleTarget>): ModuleTarget | undefined {

@@ -1,0 +1,47 @@
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import type { LogFields } from './types';
+import { LOG_FIELDS, PROTECTED_LOG_FIELDS, getRequestContext } from '@threadline/core';
+
+/**
+ * The fields that join a log line to its trace and request, from the active context: the
+ * span's IDs and flags, the request ID, the request's attributes and feature flags. Outside a
+ * request and a span there are none, so nothing stale from an earlier request can appear.
+ */
+export function correlationFields(active = context.active()): LogFields {
+  const fields: LogFields = {};
+  const spanContext = trace.getSpanContext(active);
+  if (spanContext && isSpanContextValid(spanContext)) {
+    fields[LOG_FIELDS.traceId] = spanContext.traceId;
+    fields[LOG_FIELDS.spanId] = spanContext.spanId;
+    fields[LOG_FIELDS.traceFlags] = spanContext.traceFlags < 16 ? `0${spanContext.traceFlags.toString(16)}` : spanContext.traceFlags.toString(16);
+  }
+  const request = getRequestContext(active);
+  if (request) {
+    Object.assign(fields, request.attributes);
+    fields[LOG_FIELDS.requestId] = request.requestId;
+    if (Object.keys(request.featureFlags).length > 0) fields[LOG_FIELDS.featureFlags] = { ...request.featureFlags };
+  }
+  return fields;
+}
+
+/**
+ * A caller's fields, safe to merge: correlation names are dropped (a logged object can never
+ * spoof a trace or request ID), and Error values become `error.type`, `error.message` and
+ * `error.stack`.
+ */
+export function callerFields(fields: LogFields | undefined): LogFields {
+  const safe: LogFields = {};
+  if (!fields) return safe;
+  for (const [key, value] of Object.entries(fields)) {
+    if (PROTECTED_LOG_FIELDS.has(key)) continue;
+    if (value instanceof Error) {
+      safe['error.type'] = value.name;
+      safe['error.message'] = value.message;
+      safe['error.stack'] = value.stack;
+      if (key !== 'err' && key !== 'error') safe[key] = value.message;
+    } else {
+      safe[key] = value;
+    }
+  }
+  return safe;
+}

@@ -1,0 +1,13 @@
+export type { LogFields, LogLevelName, LogRecordInput, LogSink, Logger } from './types';
+export type { LoggerOptions } from './logger';
+export { createLogger } from './logger';
+export { callerFields, correlationFields } from './correlation-fields';
+export type { LogPipeline } from './log-pipeline';
+export { createLogPipeline } from './log-pipeline';
+export type { LogCorrelation } from './setup';
+export { setUpLogCorrelation } from './setup';
+export { wrapPino } from './pino-injection';
+export { instrumentWinston } from './winston-injection';
+export { correlateConsole } from './console-injection';
+export { createPrettyDestination } from './pretty-destination';
+export { SEVERITY_NUMBER, levelFromName, levelFromPino } from './severity';

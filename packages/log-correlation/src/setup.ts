@@ -1,0 +1,44 @@
+import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
+import { alreadyLoaded, watchFirstLoads } from '@threadline/core';
+import { correlateConsole } from './console-injection';
+import type { LogPipeline } from './log-pipeline';
+import { createLogPipeline } from './log-pipeline';
+import { wrapPino } from './pino-injection';
+import { instrumentWinston } from './winston-injection';
+
+export interface LogCorrelation {
+  pipeline: LogPipeline;
+  /** Removes the injections (the pipeline is shut down by its own `shutdown`). */
+  uninstall(): void;
+}
+
+/**
+ * Sets up what the bootstrap needs for logs: the OTLP log pipeline, the injection into the
+ * app's pino and winston loggers (when the app loads them), and console correlation if asked.
+ */
+export function setUpLogCorrelation(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics): LogCorrelation {
+  const pipeline = createLogPipeline(config, resourceAttributes, diagnostics);
+  const targets = [];
+  if (config.instrumentations.includes('pino')) {
+    targets.push({ packages: ['pino'], onLoaded: (exports: unknown) => (typeof exports === 'function' ? wrapPino(exports as never, pipeline.sink) : exports) });
+  }
+  if (config.instrumentations.includes('winston')) {
+    targets.push({ packages: ['winston'], onLoaded: (exports: unknown) => instrumentWinston(exports as never, pipeline.sink) });
+  }
+  for (const target of targets) {
+    const name = target.packages[0]!;
+    if (alreadyLoaded(name)) diagnostics.warn(`${name} was loaded before Threadline started: its log lines will not carry trace and request IDs; start Threadline first`);
+  }
+  const stopWatching = watchFirstLoads(
+    targets.filter((target) => !alreadyLoaded(target.packages[0]!)),
+    (error) => diagnostics.suppressed('could not add correlation to a logger', error),
+  );
+  const restoreConsole = config.logs.correlateConsole ? correlateConsole(config.serviceName, pipeline.sink) : () => {};
+  return {
+    pipeline,
+    uninstall() {
+      stopWatching();
+      restoreConsole();
+    },
+  };
+}
