@@ -4,6 +4,7 @@ export type {
   InstrumentationName,
   LoggerLevel,
   LogsExporterName,
+  MetricsExporterName,
   LifecycleResult,
   LogLevel,
   OtlpProtocol,
@@ -62,3 +63,5 @@ export {
 } from './request-context';
 export type { OtlpSignal } from './otlp/otlp-exporter';
 export { OtlpExporter } from './otlp/otlp-exporter';
+export type { HttpRequestEnd } from './http-events';
+export { HTTP_REQUEST_END_CHANNEL, publishHttpRequestEnd } from './http-events';

@@ -14,6 +14,7 @@ export type PropagatorName = 'tracecontext' | 'baggage' | 'none';
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 export type InstrumentationName = 'http' | 'undici' | 'express' | 'fastify' | 'pg' | 'mysql2' | 'ioredis' | 'redis' | 'pino' | 'winston';
 export type LogsExporterName = 'otlp' | 'console' | 'none';
+export type MetricsExporterName = 'otlp' | 'console' | 'none';
 export type LoggerLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 export type Attributes = Record<string, string | number | boolean>;
 
@@ -42,6 +43,17 @@ export interface ThreadlineOptions {
   logsProtocol?: OtlpProtocol;
   logsCompression?: Compression;
   logsExportTimeoutMillis?: number;
+  metricsEndpoint?: string;
+  metricsHeaders?: Record<string, string>;
+  metricsProtocol?: OtlpProtocol;
+  metricsCompression?: Compression;
+  metricsExportTimeoutMillis?: number;
+  metricsExporter?: MetricsExporterName[];
+  metricExportIntervalMillis?: number;
+  metricExportTimeoutMillis?: number;
+  /** Series per instrument before the overflow series takes the rest. */
+  metricCardinalityLimit?: number;
+  runtimeMetrics?: boolean;
   /** Where log records go besides stdout; `['none']` keeps them on stdout only. */
   logsExporter?: LogsExporterName[];
   logBatchScheduleDelayMillis?: number;
@@ -91,6 +103,13 @@ export interface ResolvedConfig {
     level: LoggerLevel;
     pretty: boolean;
     correlateConsole: boolean;
+  };
+  metrics: SignalExportConfig & {
+    exporters: MetricsExporterName[];
+    intervalMillis: number;
+    collectTimeoutMillis: number;
+    cardinalityLimit: number;
+    runtime: boolean;
   };
   /** Lowercase header names; never empty. */
   requestIdHeaders: string[];

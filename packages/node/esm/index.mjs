@@ -2,6 +2,7 @@
 export {
   getRequestId,
   logger,
+  metrics,
   recordFeatureFlag,
   setRequestAttributes,
   start,

@@ -6,12 +6,12 @@
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 
-const LAZY = ['@opentelemetry/api', '@opentelemetry/sdk-logs', '@opentelemetry/api-logs', 'pino', '@opentelemetry/instrumentation*', '@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-exporter-base/node-http', '@opentelemetry/otlp-transformer'];
+const LAZY = ['@opentelemetry/api', '@opentelemetry/sdk-metrics', '@opentelemetry/sdk-logs', '@opentelemetry/api-logs', 'pino', '@opentelemetry/instrumentation*', '@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-exporter-base/node-http', '@opentelemetry/otlp-transformer'];
 
 // Workspace packages are bundled from their TypeScript sources, as ES modules, so that esbuild
 // can drop what is unused in them and in the SDK (a CommonJS require keeps a whole module).
 const WORKSPACE = Object.fromEntries(
-  ['core', 'tracing', 'log-correlation'].map((name) => [`@threadline/${name}`, `../${name}/src/index.ts`]),
+  ['core', 'tracing', 'log-correlation', 'metrics'].map((name) => [`@threadline/${name}`, `../${name}/src/index.ts`]),
 );
 
 await build({

@@ -5,3 +5,4 @@ export type { Logger, LogFields, LogLevelName } from '@threadline/log-correlatio
 export type { RequestAttributeValue } from '@threadline/core';
 export { logger } from './logger';
 export { getRequestId, recordFeatureFlag, setRequestAttributes } from '@threadline/core';
+export { metrics } from '@threadline/metrics';

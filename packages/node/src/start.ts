@@ -12,6 +12,7 @@ import {
   setGlobalState,
 } from '@threadline/core';
 import { setUpLogCorrelation } from '@threadline/log-correlation';
+import { createMetrics } from '@threadline/metrics';
 import { createTracing } from '@threadline/tracing';
 import { registerLogging } from './logger';
 import { routeOpenTelemetryDiagnostics } from './otel-diagnostics';
@@ -46,17 +47,19 @@ export function start(options: ThreadlineOptions = {}): ThreadlineHandle {
 
 function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): ThreadlineHandle {
   const resourceAttributes = createResourceAttributes(config);
-  const tracing = createTracing(config, resourceAttributes, diagnostics);
+  const metrics = createMetrics(config, resourceAttributes, diagnostics);
+  const tracing = createTracing(config, resourceAttributes, diagnostics, [metrics.spanProcessor]);
   const logs = setUpLogCorrelation(config, resourceAttributes, diagnostics);
   registerLogging(config, logs.pipeline.sink);
+  const signals = [tracing, logs.pipeline, metrics];
   const exportFailures = (): { count: number; lastError: string | undefined } => {
-    const [traces, logRecords] = [tracing.exportFailures(), logs.pipeline.exportFailures()];
-    return { count: traces.count + logRecords.count, lastError: traces.lastError ?? logRecords.lastError };
+    const failures = signals.map((signal) => signal.exportFailures());
+    return { count: failures.reduce((sum, failure) => sum + failure.count, 0), lastError: failures.map((failure) => failure.lastError).find(Boolean) };
   };
-  const flushAll = (): Promise<void> => Promise.all([tracing.forceFlush(), logs.pipeline.forceFlush()]).then(() => undefined);
+  const flushAll = (): Promise<void> => Promise.all(signals.map((signal) => signal.forceFlush())).then(() => undefined);
   const shutdownAll = (): Promise<void> => {
     logs.uninstall();
-    return Promise.all([tracing.shutdown(), logs.pipeline.shutdown()]).then(() => undefined);
+    return Promise.all(signals.map((signal) => signal.shutdown())).then(() => undefined);
   };
   // Routed after registration: a provider registered before ours is reported once, in our
   // words, instead of also as the API's "duplicate registration" error.
@@ -90,7 +93,7 @@ function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): 
     timeoutMillis: config.shutdownTimeoutMillis,
     flush: flushAll,
     shutdown: () => shutdown(),
-    hasPendingWork: () => tracing.hasPendingWork() || logs.pipeline.hasPendingWork(),
+    hasPendingWork: () => signals.some((signal) => signal.hasPendingWork()),
     diagnostics,
   });
   diagnostics.debug(`started for service ${config.serviceName}; traces to ${config.traces.exporters.join(',') || 'nowhere'}`);

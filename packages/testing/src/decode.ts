@@ -28,8 +28,8 @@ type Json = Record<string, unknown>;
 export function decodeProtobuf(signal: Signal, body: Uint8Array): Json {
   const type = REQUEST_TYPES[signal];
   const message = type.decode(body);
-  const object = type.toObject(message, { longs: String, enums: Number, bytes: Array });
-  return bytesToHex(object) as Json;
+  const object = type.toObject(message, { longs: String, enums: Number, bytes: String });
+  return idsToHex(object) as Json;
 }
 
 /** OTLP/JSON already carries hex IDs and integer enums (per the OTLP specification). */
@@ -37,16 +37,14 @@ export function decodeJson(body: Uint8Array): Json {
   return JSON.parse(Buffer.from(body).toString('utf8')) as Json;
 }
 
-function bytesToHex(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    if (value.length > 0 && value.every((item) => typeof item === 'number')) return Buffer.from(value).toString('hex');
-    return value.map(bytesToHex);
-  }
+/** Trace and span IDs come out of protobufjs as base64; OTLP/JSON and assertions use hex. */
+function idsToHex(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(idsToHex);
   if (value && typeof value === 'object') {
     const result: Json = {};
     for (const [key, item] of Object.entries(value as Json)) {
       const isId = /(?:trace|span)Id$/i.test(key);
-      result[key] = isId && Array.isArray(item) ? Buffer.from(item as number[]).toString('hex') : bytesToHex(item);
+      result[key] = isId && typeof item === 'string' ? Buffer.from(item, 'base64').toString('hex') : idsToHex(item);
     }
     return result;
   }

@@ -5,7 +5,7 @@ import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
 import { THREADLINE_VERSION } from '@threadline/core';
-import { ConnectionNoiseSampler } from './connection-noise-sampler';
+import { InstrumentationSampler } from './instrumentation-sampler';
 import { DbQueryRedactor } from './db/db-query-redactor';
 import { enableInstrumentations } from './instrumentations';
 import { OtlpSpanExporter } from './otlp-span-exporter';
@@ -20,9 +20,14 @@ import type { Tracing } from './types';
  * provider is still registered, so new spans get real IDs and trace context still flows
  * to downstream services.
  */
-export function createTracing(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics): Tracing {
+export function createTracing(
+  config: ResolvedConfig,
+  resourceAttributes: Attributes,
+  diagnostics: Diagnostics,
+  extraSpanProcessors: SpanProcessor[] = [],
+): Tracing {
   const pending = new PendingWorkCounter();
-  const spanProcessors: SpanProcessor[] = [pending, new DbQueryRedactor()];
+  const spanProcessors: SpanProcessor[] = [pending, new DbQueryRedactor(), ...extraSpanProcessors];
   const exporters = createExporters(config);
   for (const exporter of exporters) {
     spanProcessors.push(
@@ -37,7 +42,7 @@ export function createTracing(config: ResolvedConfig, resourceAttributes: Attrib
   }
   const provider = new TracerProvider({
     resource: resourceFromAttributes(resourceAttributes),
-    sampler: new ConnectionNoiseSampler(createSampler(config.sampler, config.samplerArg)),
+    sampler: new InstrumentationSampler(createSampler(config.sampler, config.samplerArg)),
     spanLimits: {
       attributeValueLengthLimit: config.limits.attributeValueLengthLimit,
       attributeCountLimit: config.limits.attributeCountLimit,

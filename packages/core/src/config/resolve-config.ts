@@ -132,6 +132,14 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
       pretty: get('prettyLogs'),
       correlateConsole: get('correlateConsole'),
     },
+    metrics: {
+      exporters: get<ResolvedConfig['metrics']['exporters']>('metricsExporter').filter((name) => name !== 'none'),
+      ...signalExport(values, 'metrics', endpoint),
+      intervalMillis: get('metricExportIntervalMillis'),
+      collectTimeoutMillis: get('metricExportTimeoutMillis'),
+      cardinalityLimit: get('metricCardinalityLimit'),
+      runtime: get('runtimeMetrics'),
+    },
     requestIdHeaders: requestIdHeaders(get<string[]>('requestIdHeaders')),
     sampler: get('sampler'),
     samplerArg: get('samplerArg'),
@@ -156,7 +164,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
   };
 }
 
-function signalExport(values: Map<string, unknown>, signal: 'traces' | 'logs', endpoint: string): SignalExportConfig {
+function signalExport(values: Map<string, unknown>, signal: 'traces' | 'logs' | 'metrics', endpoint: string): SignalExportConfig {
   const get = <T>(option: string): T => values.get(`${signal}${option}`) as T;
   return {
     url: get<string | undefined>('Endpoint') ?? appendSignalPath(endpoint, `v1/${signal}`),

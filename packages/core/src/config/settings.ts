@@ -47,7 +47,7 @@ const protocols = parseEnum(['http/protobuf', 'http/json'] as const);
 const compressions = parseEnum(['gzip', 'none'] as const);
 
 /** The per-signal endpoint, headers, protocol, compression and timeout rows, falling back to the shared ones. */
-function signalSettings(signal: 'traces' | 'logs', items: string): Setting[] {
+function signalSettings(signal: 'traces' | 'logs' | 'metrics', items: string): Setting[] {
   const upper = signal.toUpperCase();
   return [
     { option: `${signal}Endpoint`, env: `OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`, defaultText: `endpoint + \`/v1/${signal}\``, meaning: `Full URL for ${signal}, used as-is.`, parse: parseUrl },
@@ -72,6 +72,7 @@ export const SETTINGS: readonly Setting[] = [
   { option: 'exportTimeoutMillis', env: 'OTEL_EXPORTER_OTLP_TIMEOUT', defaultValue: DEFAULT_EXPORT_TIMEOUT_MILLIS, defaultText: `\`${DEFAULT_EXPORT_TIMEOUT_MILLIS}\``, meaning: 'Milliseconds one export may take, retries included; `0` means no limit.', parse: parseNonNegativeInteger },
   ...signalSettings('traces', 'spans'),
   ...signalSettings('logs', 'log records'),
+  ...signalSettings('metrics', 'metric points'),
   { option: 'tracesExporter', env: 'OTEL_TRACES_EXPORTER', defaultValue: ['otlp'], defaultText: '`otlp`', meaning: 'Comma-separated: `otlp`, `console`, `none`. With `none`, spans are still created so trace context still propagates.', parse: parseEnumList(['otlp', 'console', 'none'] as const) },
   { option: 'sampler', env: 'OTEL_TRACES_SAMPLER', defaultValue: 'parentbased_always_on', defaultText: '`parentbased_always_on`', meaning: '`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`, `parentbased_always_off`, `parentbased_traceidratio`.', parse: parseEnum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const) },
   { option: 'samplerArg', env: 'OTEL_TRACES_SAMPLER_ARG', defaultValue: 1, defaultText: '`1`', meaning: 'The ratio for the `traceidratio` samplers, 0 to 1.', parse: parseRatio },
@@ -85,6 +86,11 @@ export const SETTINGS: readonly Setting[] = [
   { option: 'logBatchMaxQueueSize', env: 'OTEL_BLRP_MAX_QUEUE_SIZE', defaultValue: 2048, defaultText: '`2048`', meaning: 'Log records kept waiting for export; beyond it new ones are dropped and counted.', parse: parsePositiveInteger },
   { option: 'logBatchMaxExportBatchSize', env: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', defaultValue: 512, defaultText: '`512`', meaning: 'Log records in one export request.', parse: parsePositiveInteger },
   { option: 'logBatchExportTimeoutMillis', env: 'OTEL_BLRP_EXPORT_TIMEOUT', defaultValue: 30_000, defaultText: '`30000`', meaning: 'Milliseconds the batch processor waits for one log export.', parse: parseNonNegativeInteger },
+  { option: 'metricsExporter', env: 'OTEL_METRICS_EXPORTER', defaultValue: ['otlp'], defaultText: '`otlp`', meaning: 'Comma-separated: `otlp`, `console`, `none`.', parse: parseEnumList(['otlp', 'console', 'none'] as const) },
+  { option: 'metricExportIntervalMillis', env: 'OTEL_METRIC_EXPORT_INTERVAL', defaultValue: 60_000, defaultText: '`60000`', meaning: 'Milliseconds between two metric exports (and a final one on shutdown).', parse: parsePositiveInteger },
+  { option: 'metricExportTimeoutMillis', env: 'OTEL_METRIC_EXPORT_TIMEOUT', defaultValue: 30_000, defaultText: '`30000`', meaning: 'Milliseconds one metric export may take.', parse: parsePositiveInteger },
+  { option: 'metricCardinalityLimit', env: 'THREADLINE_METRIC_CARDINALITY_LIMIT', defaultValue: 2000, defaultText: '`2000`', meaning: 'Series per instrument; beyond it, measurements go to one series with `otel.metric.overflow=true` (none lost or double-counted).', parse: parsePositiveInteger },
+  { option: 'runtimeMetrics', env: 'THREADLINE_RUNTIME_METRICS', defaultValue: true, defaultText: '`true`', meaning: 'Event loop, heap, GC, CPU, memory and handle metrics.', parse: parseBoolean },
   { option: 'loggerLevel', env: 'LOG_LEVEL', defaultValue: 'info', defaultText: '`info`', meaning: 'The lowest level the Threadline logger writes: `trace`, `debug`, `info`, `warn`, `error`, `fatal`, `silent`.', parse: parseEnum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const) },
   { option: 'prettyLogs', env: 'THREADLINE_LOG_PRETTY', defaultValue: false, defaultText: '`false`', meaning: 'Human-readable log lines for a terminal instead of JSON.', parse: parseBoolean },
   { option: 'correlateConsole', env: 'THREADLINE_CONSOLE', defaultValue: false, defaultText: '`false`', meaning: 'Turn `console.log/info/warn/error/debug` into correlated JSON lines (and OTLP log records).', parse: parseBoolean },

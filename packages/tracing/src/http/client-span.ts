@@ -1,7 +1,7 @@
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { getRequestContext, redactUrl } from '@threadline/core';
+import { HTTP_REQUEST_END_CHANNEL, getRequestContext, publishHttpRequestEnd, redactUrl } from '@threadline/core';
 import { normalizeMethod, parseHost, spanName } from './http-semantics';
 
 export interface OutgoingRequest {
@@ -18,12 +18,20 @@ export interface OutgoingRequest {
  * context headers (and the request ID header, inside a request) with `setHeader`. Returns undefined when tracing is suppressed (Threadline's
  * own exports run suppressed, so they never trace themselves).
  */
+/** A client span with what its end needs to publish the request's measurements. */
+export interface ClientCall {
+  span: Span;
+  startedAt: number;
+  attributes: Record<string, string | number>;
+  requestId: string | undefined;
+}
+
 export function startClientSpan(
   tracer: Tracer,
   request: OutgoingRequest,
   setHeader: (name: string, value: string) => void,
   requestIdHeader: string,
-): Span | undefined {
+): ClientCall | undefined {
   const active = context.active();
   if (isTracingSuppressed(active)) return undefined;
   const method = normalizeMethod(request.method);
@@ -42,22 +50,42 @@ export function startClientSpan(
   });
   const requestId = getRequestContext(active)?.requestId;
   if (requestId) setHeader(requestIdHeader, requestId);
-  return span;
+  const metricAttributes: Record<string, string | number> = { 'http.request.method': method, 'server.port': host.port, 'url.scheme': secure ? 'https' : 'http' };
+  if (host.address) metricAttributes['server.address'] = host.address;
+  return { span, startedAt: performance.now(), attributes: metricAttributes, requestId };
+}
+
+/** Ends a client span and publishes its measurements (status or error type included). */
+export function endClientCall(call: ClientCall): void {
+  call.span.end();
+  if (!HTTP_REQUEST_END_CHANNEL.hasSubscribers) return;
+  const spanContext = call.span.spanContext();
+  publishHttpRequestEnd({
+    kind: 'client',
+    durationSeconds: (performance.now() - call.startedAt) / 1000,
+    attributes: call.attributes,
+    spanContext: spanContext.traceFlags & 1 ? spanContext : undefined,
+    requestId: call.requestId,
+  });
 }
 
 /** Records the response status; 4xx and 5xx mark a client span as failed, per the conventions. */
-export function recordClientStatus(span: Span, status: number): void {
-  span.setAttribute('http.response.status_code', status);
+export function recordClientStatus(call: ClientCall, status: number): void {
+  call.span.setAttribute('http.response.status_code', status);
+  call.attributes['http.response.status_code'] = status;
   if (status >= 400) {
-    span.setAttribute('error.type', String(status));
-    span.setStatus({ code: SpanStatusCode.ERROR });
+    call.span.setAttribute('error.type', String(status));
+    call.attributes['error.type'] = String(status);
+    call.span.setStatus({ code: SpanStatusCode.ERROR });
   }
 }
 
-export function recordClientError(span: Span, error: unknown): void {
+export function recordClientError(call: ClientCall, error: unknown): void {
+  const { span } = call;
   const typed = error as { code?: unknown; name?: unknown; message?: unknown } | undefined;
   const type = typeof typed?.code === 'string' ? typed.code : typeof typed?.name === 'string' ? typed.name : '_OTHER';
   span.setAttribute('error.type', type);
+  call.attributes['error.type'] = type;
   if (error instanceof Error) span.recordException(error);
   span.setStatus({ code: SpanStatusCode.ERROR, message: typeof typed?.message === 'string' ? typed.message : undefined });
 }

@@ -1,8 +1,8 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
-import type { Span } from '@opentelemetry/api';
 import type { Instrumentation } from '../instrumentation';
 import { guarded } from '../instrumentation';
-import { recordClientError, recordClientStatus, startClientSpan } from './client-span';
+import type { ClientCall } from './client-span';
+import { endClientCall, recordClientError, recordClientStatus, startClientSpan } from './client-span';
 
 interface UndiciRequest {
   origin: string | URL;
@@ -17,36 +17,37 @@ interface UndiciRequest {
  */
 export const instrumentFetch: Instrumentation = ({ tracer, diagnostics, config }) => {
   const requestIdHeader = config.requestIdHeaders[0] ?? 'x-request-id';
-  const spans = new WeakMap<object, Span>();
+  const calls = new WeakMap<object, ClientCall>();
   const handlers: Record<string, (message: unknown) => void> = {
     'undici:request:create': guarded(diagnostics, 'fetch', (message: unknown) => {
       const { request } = message as { request: UndiciRequest };
       const origin = new URL(String(request.origin));
-      const span = startClientSpan(
+      const call = startClientSpan(
         tracer,
         { method: request.method, protocol: origin.protocol, host: origin.host, path: request.path },
         (name, value) => request.addHeader(name, value),
         requestIdHeader,
       );
-      if (span) spans.set(request, span);
+      if (call) calls.set(request, call);
     }),
     'undici:request:headers': guarded(diagnostics, 'fetch', (message: unknown) => {
       const { request, response } = message as { request: object; response: { statusCode: number } };
-      const span = spans.get(request);
-      if (span) recordClientStatus(span, response.statusCode);
+      const call = calls.get(request);
+      if (call) recordClientStatus(call, response.statusCode);
     }),
     'undici:request:trailers': guarded(diagnostics, 'fetch', (message: unknown) => {
       const { request } = message as { request: object };
-      spans.get(request)?.end();
-      spans.delete(request);
+      const call = calls.get(request);
+      if (call) endClientCall(call);
+      calls.delete(request);
     }),
     'undici:request:error': guarded(diagnostics, 'fetch', (message: unknown) => {
       const { request, error } = message as { request: object; error: unknown };
-      const span = spans.get(request);
-      if (!span) return;
-      recordClientError(span, error);
-      span.end();
-      spans.delete(request);
+      const call = calls.get(request);
+      if (!call) return;
+      recordClientError(call, error);
+      endClientCall(call);
+      calls.delete(request);
     }),
   };
   for (const [name, handler] of Object.entries(handlers)) diagnosticsChannel.subscribe(name, handler);

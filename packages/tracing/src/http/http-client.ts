@@ -5,14 +5,14 @@ import http = require('node:http');
 import https = require('node:https');
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
-import type { Span } from '@opentelemetry/api';
 import type { Instrumentation, InstrumentationContext } from '../instrumentation';
 import { guarded } from '../instrumentation';
-import { recordClientError, recordClientStatus, startClientSpan } from './client-span';
+import type { ClientCall } from './client-span';
+import { endClientCall, recordClientError, recordClientStatus, startClientSpan } from './client-span';
 
 const SPAN_KEY = Symbol.for('threadline.http.client-span');
 interface ClientSpanState {
-  span: Span;
+  call: ClientCall;
   responded: boolean;
   ended: boolean;
 }
@@ -39,11 +39,11 @@ export const instrumentHttpClient: Instrumentation = (instrumentation) => {
     const state = request[SPAN_KEY];
     if (!state) return;
     state.responded = true;
-    recordClientStatus(state.span, response.statusCode ?? 0);
+    recordClientStatus(state.call, response.statusCode ?? 0);
     response.once('close', () => {
       if (state.ended) return;
       state.ended = true;
-      state.span.end();
+      endClientCall(state.call);
     });
   });
   const onError = guarded(instrumentation.diagnostics, 'http client', (message: unknown) => {
@@ -51,8 +51,8 @@ export const instrumentHttpClient: Instrumentation = (instrumentation) => {
     const state = request[SPAN_KEY];
     if (!state || state.ended) return;
     state.ended = true;
-    recordClientError(state.span, error);
-    state.span.end();
+    recordClientError(state.call, error);
+    endClientCall(state.call);
   });
   diagnosticsChannel.subscribe('http.client.response.finish', onResponse);
   diagnosticsChannel.subscribe('http.client.request.error', onError);
@@ -81,7 +81,7 @@ export const instrumentHttpClient: Instrumentation = (instrumentation) => {
 
 function traceRequest({ tracer, config }: InstrumentationContext, request: ClientRequest): void {
   const host = request.getHeader('host');
-  const span = startClientSpan(
+  const call = startClientSpan(
     tracer,
     { method: request.method, protocol: request.protocol, host: typeof host === 'string' ? host : request.host, path: request.path },
     (name, value) => {
@@ -89,8 +89,8 @@ function traceRequest({ tracer, config }: InstrumentationContext, request: Clien
     },
     config.requestIdHeaders[0] ?? 'x-request-id',
   );
-  if (!span) return;
-  const state: ClientSpanState = { span, responded: false, ended: false };
+  if (!call) return;
+  const state: ClientSpanState = { call, responded: false, ended: false };
   (request as TracedRequest)[SPAN_KEY] = state;
   // Errors arrive on the `http.client.request.error` channel. A request destroyed without an
   // error still closes; listening to 'close' (unlike 'error' or 'response') changes nothing
@@ -98,8 +98,8 @@ function traceRequest({ tracer, config }: InstrumentationContext, request: Clien
   request.once('close', () => {
     if (state.responded || state.ended) return;
     state.ended = true;
-    recordClientError(span, Object.assign(new Error('request closed before a response'), { code: 'aborted' }));
-    span.end();
+    recordClientError(call, Object.assign(new Error('request closed before a response'), { code: 'aborted' }));
+    endClientCall(call);
   });
 }
 

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { Attributes, Span } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { REQUEST_ID_ATTRIBUTE, REQUEST_ID_BAGGAGE_KEY, createRequestContext, withRequestContext } from '@threadline/core';
+import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, REQUEST_ID_BAGGAGE_KEY, createRequestContext, publishHttpRequestEnd, withRequestContext } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
 import { guarded } from '../instrumentation';
 import { createPathMatcher, normalizeMethod, parseHost, pathOf, spanName } from './http-semantics';
@@ -69,15 +69,39 @@ export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, 
     const baggage = (propagation.getBaggage(parent) ?? propagation.createBaggage()).setEntry(REQUEST_ID_BAGGAGE_KEY, { value: requestId });
     const active = propagation.setBaggage(trace.setSpan(parent, span), baggage);
     contextManager.attach(withRequestContext(active, createRequestContext(requestId, span)));
-    response.once('close', () => endServerSpan(span, method, request, response, readExpressRoute));
+    const startedAt = performance.now();
+    response.once('close', () => {
+      const route = routeOf(request, readExpressRoute);
+      endServerSpan(span, method, route, response);
+      if (HTTP_REQUEST_END_CHANNEL.hasSubscribers) publishServerEnd(span, attributes, route, response, startedAt, requestId);
+    });
   });
 
   diagnosticsChannel.subscribe('http.server.request.start', onRequestStart);
   return () => diagnosticsChannel.unsubscribe('http.server.request.start', onRequestStart);
 };
 
-function endServerSpan(span: Span, method: string, request: IncomingMessage, response: ServerResponse, readExpressRoute: boolean): void {
-  const route = routeOf(request, readExpressRoute);
+/** The request's measurements for metrics: only bounded attributes (no path, no IDs). */
+function publishServerEnd(span: Span, startAttributes: Attributes, route: string | undefined, response: ServerResponse, startedAt: number, requestId: string): void {
+  const attributes: Record<string, string | number> = {
+    'http.request.method': startAttributes['http.request.method'] as string,
+    'url.scheme': startAttributes['url.scheme'] as string,
+    'http.response.status_code': response.statusCode,
+  };
+  if (route) attributes['http.route'] = route;
+  if (response.statusCode >= 500) attributes['error.type'] = String(response.statusCode);
+  else if (!response.writableFinished) attributes['error.type'] = 'aborted';
+  const spanContext = span.spanContext();
+  publishHttpRequestEnd({
+    kind: 'server',
+    durationSeconds: (performance.now() - startedAt) / 1000,
+    attributes,
+    spanContext: spanContext.traceFlags & 1 ? spanContext : undefined,
+    requestId,
+  });
+}
+
+function endServerSpan(span: Span, method: string, route: string | undefined, response: ServerResponse): void {
   if (route) {
     span.setAttribute('http.route', route);
     span.updateName(spanName(method, route));

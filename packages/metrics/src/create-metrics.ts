@@ -1,0 +1,95 @@
+import type { Meter, MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
+import { metrics } from '@opentelemetry/api';
+import type { MeterProvider, PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
+import { THREADLINE_VERSION } from '@threadline/core';
+import { ExemplarStore } from './exemplars';
+import { OtlpMetricExporter } from './otlp-metric-exporter';
+import { DbDurationProcessor, recordHttpDurations } from './request-metrics';
+import { recordRuntimeMetrics } from './runtime-metrics';
+import { DB_CLIENT_DURATION } from './semantic-conventions';
+import type { Metrics } from './types';
+
+/** Runtime metrics start this long after start: a process that ends sooner never loads the SDK. */
+const RUNTIME_METRICS_DELAY_MILLIS = 1000;
+
+/**
+ * The meter provider Threadline registers. The metrics SDK (~12 ms to load here) is loaded on
+ * first use: the first HTTP request, the first instrument an app creates, or the runtime metrics
+ * a second after start. Until then `@opentelemetry/api` gets a provider that loads it on demand.
+ */
+export function createMetrics(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics): Metrics {
+  const exemplars = new ExemplarStore(config.metrics.cardinalityLimit);
+  const otlpExporters: OtlpMetricExporter[] = [];
+  let provider: MeterProvider | undefined;
+  let serviceMeter: Meter | undefined;
+  let stopRuntime: (() => void) | undefined;
+  let isShutdown = false;
+  let dirty = false;
+
+  const load = (): MeterProvider => {
+    if (provider) return provider;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+    const sdk = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+    const readers = config.metrics.exporters.map((name) => {
+      let exporter: PushMetricExporter;
+      if (name === 'console') exporter = new sdk.ConsoleMetricExporter();
+      else {
+        const otlp = new OtlpMetricExporter(config.metrics, exemplars);
+        otlpExporters.push(otlp);
+        exporter = otlp;
+      }
+      return new sdk.PeriodicExportingMetricReader({
+        exporter,
+        exportIntervalMillis: config.metrics.intervalMillis,
+        exportTimeoutMillis: Math.min(config.metrics.collectTimeoutMillis, config.metrics.intervalMillis),
+        cardinalityLimits: { default: config.metrics.cardinalityLimit },
+      });
+    });
+    // instrumentation-pg records db.client.operation.duration too, without exemplars; ours
+    // covers every client, so its copy is dropped rather than counted twice (its pool metrics stay).
+    const views = [{ instrumentName: DB_CLIENT_DURATION, meterName: '@opentelemetry/instrumentation-pg', aggregation: { type: sdk.AggregationType.DROP } }];
+    provider = new sdk.MeterProvider({ resource: resourceFromAttributes(resourceAttributes), readers, views });
+    dirty = true;
+    return provider;
+  };
+  const getMeter = (): Meter => {
+    dirty = true;
+    return (serviceMeter ??= load().getMeter('@threadline/metrics', THREADLINE_VERSION));
+  };
+
+  const onDemand: ApiMeterProvider = { getMeter: (name, version, options) => load().getMeter(name, version, options) };
+  if (!metrics.setGlobalMeterProvider(onDemand)) {
+    diagnostics.warn('another meter provider was registered before Threadline started; metrics created through @opentelemetry/api go to it');
+  }
+
+  const stopHttp = recordHttpDurations(getMeter, exemplars);
+  const runtimeTimer = config.metrics.runtime
+    ? setTimeout(() => {
+        if (!isShutdown) stopRuntime = recordRuntimeMetrics(getMeter());
+      }, RUNTIME_METRICS_DELAY_MILLIS).unref()
+    : undefined;
+
+  return {
+    getMeter: (name = '@threadline/app') => load().getMeter(name),
+    spanProcessor: new DbDurationProcessor(getMeter, exemplars),
+    hasPendingWork: () => dirty,
+    exportFailures: () => ({
+      count: otlpExporters.reduce((sum, exporter) => sum + exporter.failedExports, 0),
+      lastError: otlpExporters.map((exporter) => exporter.lastError).find(Boolean),
+    }),
+    forceFlush: () => {
+      dirty = false;
+      return provider?.forceFlush() ?? Promise.resolve();
+    },
+    shutdown: () => {
+      isShutdown = true;
+      if (runtimeTimer) clearTimeout(runtimeTimer);
+      stopHttp();
+      stopRuntime?.();
+      return provider?.shutdown() ?? Promise.resolve();
+    },
+  };
+}
