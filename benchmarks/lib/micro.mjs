@@ -1,0 +1,55 @@
+// Micro-benchmarks of the per-request primitives, in-process, nanoseconds per operation.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+function nanosPerOperation(operation, iterations) {
+  for (let i = 0; i < Math.min(iterations, 20_000); i++) operation(i);
+  const startedAt = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) operation(i);
+  return Number(process.hrtime.bigint() - startedAt) / iterations;
+}
+
+export function runMicroBenchmarks(quick) {
+  const scale = quick ? 0.2 : 1;
+  const { context, trace } = require('@opentelemetry/api');
+  const core = require('@threadline/core');
+  const { createTracing } = require('@threadline/tracing');
+  const { createLogger } = require('@threadline/log-correlation');
+  const pino = require('pino');
+  const { MeterProvider } = require('@opentelemetry/sdk-metrics');
+  const { ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer');
+
+  const { config } = core.resolveConfig({ serviceName: 'bench', tracesExporter: ['none'], logsExporter: ['none'], enabledInstrumentations: ['express'] }, {});
+  const tracing = createTracing(config, core.createResourceAttributes(config), core.createDiagnostics('none'));
+  const tracer = tracing.provider.getTracer('bench');
+  const results = {};
+
+  results['span start + end'] = nanosPerOperation(() => tracer.startSpan('GET /orders/:id', { attributes: { 'http.request.method': 'GET' } }).end(), 200_000 * scale);
+
+  const nowhere = { write() {} };
+  const plain = pino({}, nowhere);
+  const correlated = createLogger({ service: 'bench', destination: nowhere });
+  const span = tracer.startSpan('request');
+  const request = core.createRequestContext('3f2a1c0e8b7d4e6f9a1b2c3d4e5f6a7b', span);
+  const requestContext = core.withRequestContext(trace.setSpan(context.active(), span), request);
+  results['pino log line (plain)'] = nanosPerOperation(() => plain.info({ orderId: 42 }, 'order.priced'), 200_000 * scale);
+  results['Threadline log line (trace, span and request IDs)'] = context.with(requestContext, () =>
+    nanosPerOperation(() => correlated.info('order.priced', { orderId: 42 }), 200_000 * scale),
+  );
+
+  const histogram = new MeterProvider().getMeter('bench').createHistogram('http.server.request.duration', { unit: 's' });
+  const attributes = { 'http.request.method': 'GET', 'http.route': '/orders/:id', 'http.response.status_code': 200 };
+  results['histogram record'] = nanosPerOperation((i) => histogram.record((i % 100) / 1000, attributes), 500_000 * scale);
+
+  const batch = [];
+  const collector = { onStart() {}, onEnd: (ended) => batch.push(ended), forceFlush: async () => {}, shutdown: async () => {} };
+  const { TracerProvider } = require('@opentelemetry/sdk-trace');
+  const encodingTracer = new TracerProvider({ spanProcessors: [collector] }).getTracer('bench');
+  for (let i = 0; i < 512; i++) {
+    encodingTracer.startSpan('GET /orders/:id', { attributes: { ...attributes, 'url.path': `/orders/${i}`, 'request.id': '3f2a1c0e8b7d4e6f9a1b2c3d4e5f6a7b' } }).end();
+  }
+  results['OTLP protobuf encoding, per span (batches of 512)'] = nanosPerOperation(() => ProtobufTraceSerializer.serializeRequest(batch), 200 * scale) / batch.length;
+  void tracing.shutdown();
+  return results;
+}
