@@ -11,13 +11,15 @@ export interface RequestContext {
   readonly entrySpan: Span | undefined;
   readonly attributes: Record<string, RequestAttributeValue>;
   readonly featureFlags: Record<string, RequestAttributeValue>;
+  /** Bumped whenever attributes or feature flags change, so cached log fields can be renewed. */
+  version: number;
 }
 
 // createContextKey uses Symbol.for: a CommonJS and an ESM copy find the same entry.
 const REQUEST_CONTEXT_KEY = createContextKey('threadline.request-context');
 
 export function createRequestContext(requestId: string, entrySpan: Span | undefined): RequestContext {
-  return { requestId, entrySpan, attributes: {}, featureFlags: {} };
+  return { requestId, entrySpan, attributes: {}, featureFlags: {}, version: 0 };
 }
 
 export function withRequestContext(parent: Context, request: RequestContext): Context {
@@ -47,6 +49,7 @@ export function setRequestAttributes(attributes: Record<string, unknown>): void 
     request.attributes[key] = value;
     request.entrySpan?.setAttribute(key, value);
   }
+  request.version++;
 }
 
 /**
@@ -58,6 +61,7 @@ export function recordFeatureFlag(key: string, value: RequestAttributeValue, var
   const request = getRequestContext();
   if (!request || typeof key !== 'string' || !isAttributeValue(value)) return;
   request.featureFlags[key] = value;
+  request.version++;
   const event: Record<string, RequestAttributeValue> = { 'feature_flag.key': key, 'feature_flag.result.value': value };
   if (variant !== undefined) event['feature_flag.result.variant'] = variant;
   request.entrySpan?.addEvent('feature_flag.evaluation', event);

@@ -32,6 +32,15 @@ export function correlationFields(active = context.active()): LogFields {
 export function callerFields(fields: LogFields | undefined): LogFields {
   const safe: LogFields = {};
   if (!fields) return safe;
+  let clean = true;
+  for (const key in fields) {
+    if (PROTECTED_LOG_FIELDS.has(key) || fields[key] instanceof Error) {
+      clean = false;
+      break;
+    }
+  }
+  // The common case, plain fields: no copy. pino does not modify the object it is given.
+  if (clean) return fields;
   for (const [key, value] of Object.entries(fields)) {
     if (PROTECTED_LOG_FIELDS.has(key)) continue;
     if (value instanceof Error) {

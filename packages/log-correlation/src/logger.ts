@@ -1,6 +1,8 @@
+import { context, trace } from '@opentelemetry/api';
 import type { LoggerLevel } from '@threadline/core';
-import { LOG_FIELDS } from '@threadline/core';
+import { LOG_FIELDS, getRequestContext } from '@threadline/core';
 import { callerFields, correlationFields } from './correlation-fields';
+import { isoTimestamp } from './iso-timestamp';
 import { ownPinoOptions } from './own-loggers';
 import { createPrettyDestination } from './pretty-destination';
 import type { LogFields, LogLevelName, Logger, LogSink } from './types';
@@ -20,14 +22,23 @@ type PinoInstance = {
 } & {
   child(bindings: LogFields): PinoInstance;
   isLevelEnabled(level: string): boolean;
+  /** The numeric threshold (pino's own levels: trace 10 ... fatal 60). */
+  levelVal: number;
 };
+
+const LEVEL_VALUES: Record<LogLevelName, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 
 const LEVELS: readonly LogLevelName[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
 /**
  * The structured logger, built on pino: options resolved once here, one JSON line per call with
  * `timestamp` (ISO 8601, UTC), `level` (a word), `service`, the correlation fields, the
- * caller's fields and `event`. Correlation fields always win over the caller's.
+ * caller's fields and `event`. Correlation fields always win: the caller's fields never carry
+ * their names.
+ *
+ * The correlation fields are pino child bindings, made once per span (and renewed when the
+ * request's attributes change), so pino serializes them once, not on every line: a mixin
+ * built them per line and cost ~4 µs a line here.
  */
 export function createLogger(options: LoggerOptions): Logger {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- pino loads with the first logger, not at start
@@ -36,27 +47,49 @@ export function createLogger(options: LoggerOptions): Logger {
     level: options.level ?? 'info',
     base: { [LOG_FIELDS.service]: options.service },
     messageKey: LOG_FIELDS.event,
-    timestamp: () => `,"${LOG_FIELDS.timestamp}":"${new Date().toISOString()}"`,
+    timestamp: () => `,"${LOG_FIELDS.timestamp}":"${isoTimestamp()}"`,
     formatters: { level: (label: string) => ({ [LOG_FIELDS.level]: label }) },
-    mixin: () => correlationFields(),
-    // pino lets the call's object win over the mixin by default; here the mixin (correlation) wins.
-    mixinMergeStrategy: (mergeObject: object, mixinObject: object) => Object.assign(mergeObject, mixinObject),
   };
   ownPinoOptions().add(pinoOptions);
   const destination = options.destination ?? (options.pretty ? createPrettyDestination() : undefined);
   const instance = destination ? pino(pinoOptions, destination) : pino(pinoOptions);
-  return wrap(instance, {}, options.sink);
+  return wrap(instance, NO_BINDINGS, options.sink);
+}
+
+const NO_BINDINGS: LogFields = {};
+
+/**
+ * The pino logger to write with where this runs: `instance` outside any span and request, else
+ * a child bound to the correlation fields, cached per span (or request) and request version.
+ */
+function createCorrelatedChildren(instance: PinoInstance): () => PinoInstance {
+  const children = new WeakMap<object, { version: number; child: PinoInstance }>();
+  return () => {
+    const active = context.active();
+    const span = trace.getSpan(active);
+    const request = getRequestContext(active);
+    const owner = span ?? request;
+    if (!owner) return instance;
+    const version = request?.version ?? 0;
+    const cached = children.get(owner);
+    if (cached && cached.version === version) return cached.child;
+    const child = instance.child(correlationFields(active));
+    children.set(owner, { version, child });
+    return child;
+  };
 }
 
 function wrap(instance: PinoInstance, bindings: LogFields, sink: LogSink | undefined): Logger {
+  const correlated = createCorrelatedChildren(instance);
   const logger = {} as Logger;
   for (const level of LEVELS) {
+    const value = LEVEL_VALUES[level];
     logger[level] = (event: string, fields?: LogFields) => {
-      if (!instance.isLevelEnabled(level)) return;
+      if (value < instance.levelVal) return;
       const safe = callerFields(fields);
-      // Emitted first: pino's merge strategy adds the correlation fields to `safe` in place.
-      sink?.emit({ level, body: String(event), attributes: { ...bindings, ...safe } });
-      instance[level](safe, String(event));
+      const body = typeof event === 'string' ? event : String(event);
+      correlated()[level](safe, body);
+      sink?.emit({ level, body, attributes: bindings === NO_BINDINGS ? safe : { ...bindings, ...safe } });
     };
   }
   logger.child = (childBindings: LogFields) => {

@@ -24,8 +24,7 @@ describe('one trace ID and one request ID across three services', () => {
       OTEL_BLRP_SCHEDULE_DELAY: '100',
       ...(next ? { NEXT_URL: next } : {}),
     });
-    await app.waitForOutput('listening');
-    return { app, url: `http://127.0.0.1:${/listening (\d+)/.exec(app.output())?.[1]}` };
+    return { app, url: `http://127.0.0.1:${await app.waitForPort()}` };
   }
 
   it('joins spans, stdout lines and OTLP log records of every service by trace and request ID', async () => {

@@ -20,8 +20,7 @@ describe('database client instrumentation', () => {
   async function exercise(file: string, env: Record<string, string> = {}): Promise<ReceivedSpan[]> {
     const loaderFlag = file.endsWith('.mjs') ? '--import' : '--require';
     const app = startApp([loaderFlag, '@threadline/node/register', file], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...env });
-    await app.waitForOutput('listening');
-    const port = /listening (\d+)/.exec(app.output())?.[1];
+    const port = await app.waitForPort();
     const answer = await fetch(`http://127.0.0.1:${port}/chain`);
     expect(await answer.text()).toBe('chained 200');
     app.child.kill('SIGTERM');

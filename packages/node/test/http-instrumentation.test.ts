@@ -51,8 +51,7 @@ describe('automatic HTTP instrumentation', () => {
       THREADLINE_IGNORE_PATHS: '/health',
       ...env,
     });
-    await app.waitForOutput('listening');
-    const port = /listening (\d+)/.exec(app.output())?.[1];
+    const port = await app.waitForPort();
     const statuses: number[] = [];
     for (const [path, headers] of requests) {
       const answer = await fetch(`http://127.0.0.1:${port}${path}`, { headers });

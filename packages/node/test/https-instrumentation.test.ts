@@ -29,8 +29,7 @@ describe('HTTPS', () => {
       TLS_KEY: tls.key,
       TLS_CERT: tls.cert,
     });
-    await app.waitForOutput('listening');
-    const port = Number(/listening (\d+)/.exec(app.output())?.[1]);
+    const port = await app.waitForPort();
     const body = await new Promise<string>((resolve, reject) => {
       request({ host: '127.0.0.1', port, path: '/outer', servername: 'localhost', ca: tls.cert }, (response) => {
         let text = '';

@@ -24,8 +24,7 @@ describe('metrics', () => {
       OTEL_METRIC_EXPORT_INTERVAL: '60000',
       ...env,
     });
-    await app.waitForOutput('listening');
-    const port = /listening (\d+)/.exec(app.output())?.[1];
+    const port = await app.waitForPort();
     const queue = [...paths];
     await Promise.all(
       Array.from({ length: concurrency }, async () => {

@@ -17,8 +17,7 @@ describe('W3C trace-context and baggage between services', () => {
       OTEL_SERVICE_NAME: 'downstream',
       OTEL_BSP_SCHEDULE_DELAY: '50',
     });
-    await server.waitForOutput('listening');
-    const port = /listening (\d+)/.exec(server.output())?.[1];
+    const port = await server.waitForPort();
     serverUrl = `http://127.0.0.1:${port}/`;
   });
   afterAll(async () => {

@@ -47,8 +47,7 @@ describe('request IDs and log correlation', () => {
       THREADLINE_CONSOLE: 'true',
       DOWNSTREAM_URL: downstreamUrl,
     });
-    await app.waitForOutput('listening');
-    port = Number(/listening (\d+)/.exec(app.output())?.[1]);
+    port = await app.waitForPort();
   });
 
   let stdout: Record<string, unknown>[] = [];

@@ -17,6 +17,8 @@ export interface RunningApp {
   waitForOutput(text: string, timeoutMillis?: number): Promise<void>;
   /** Everything written to stdout so far. */
   output(): string;
+  /** Resolves with the port once the app printed `listening <port>` (the fixtures' convention). */
+  waitForPort(timeoutMillis?: number): Promise<number>;
   exited: Promise<AppResult>;
 }
 
@@ -50,7 +52,16 @@ export function startApp(args: string[], env: Record<string, string> = {}): Runn
       };
       poll();
     });
-  return { child, waitForOutput, output: () => stdout, exited };
+  const waitForPort = async (timeoutMillis = 15_000): Promise<number> => {
+    const deadline = Date.now() + timeoutMillis;
+    for (;;) {
+      const match = /^listening (\d+)$/m.exec(stdout);
+      if (match) return Number(match[1]);
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no port in output; stdout: ${stdout}; stderr: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  return { child, waitForOutput, output: () => stdout, waitForPort, exited };
 }
 
 export function runApp(args: string[], env: Record<string, string> = {}): Promise<AppResult> {
