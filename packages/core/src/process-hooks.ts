@@ -19,7 +19,9 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * Cooperative shutdown. On SIGTERM/SIGINT: if the app listens for the signal itself, only flush
  * and let the app decide; otherwise shut down within the deadline and re-raise the signal so the
  * process ends exactly as it would have without Threadline (exit status 128 + signal number).
- * A second signal while flushing ends the process at once. `beforeExit` flushes pending work.
+ * If the app's handler lets go of the signal while Threadline still flushes (it re-raises the
+ * signal after its own clean-up), the flush finishes first, then the shutdown. A second signal
+ * during the shutdown ends the process at once. `beforeExit` flushes pending work.
  * Returns a function that removes every hook.
  */
 export function installProcessHooks(options: ProcessHooksOptions): () => void {
@@ -38,20 +40,39 @@ export function installProcessHooks(options: ProcessHooksOptions): () => void {
 
   if (options.handleSignals) {
     for (const signal of SIGNALS) {
-      let inProgress = false;
+      // What Threadline is doing about this signal: nothing, flushing for an app that handles
+      // it, or shutting down before ending the process.
+      let state: 'idle' | 'flushing' | 'shutting-down' = 'idle';
+      let current: Promise<unknown> = Promise.resolve();
+      const shutDownAndEnd = (): void => {
+        state = 'shutting-down';
+        markExiting(options.timeoutMillis);
+        current = runWithDeadline(options.shutdown, options.timeoutMillis, true).then((result) => {
+          report(options.diagnostics, `${signal} shutdown`, result);
+          reraise(signal);
+        });
+      };
       const handler = (): void => {
         const appHandlesSignal = process.listenerCount(signal) > 1;
-        if (inProgress) {
+        if (state === 'shutting-down') {
+          // A second signal while shutting down: whoever sent it wants the process gone now.
           if (!appHandlesSignal) reraise(signal);
           return;
         }
-        inProgress = true;
-        if (!appHandlesSignal) markExiting(options.timeoutMillis);
-        const task = appHandlesSignal ? options.flush : options.shutdown;
-        void runWithDeadline(task, options.timeoutMillis, true).then((result) => {
-          inProgress = false;
-          report(options.diagnostics, `${signal} ${appHandlesSignal ? 'flush' : 'shutdown'}`, result);
-          if (!appHandlesSignal) reraise(signal);
+        if (state === 'flushing') {
+          // The app handled the first signal and has now let go of it (typically: it cleaned
+          // up and re-raised the signal). Finish the flush, then shut down and end.
+          if (!appHandlesSignal) void current.then(shutDownAndEnd);
+          return;
+        }
+        if (!appHandlesSignal) {
+          shutDownAndEnd();
+          return;
+        }
+        state = 'flushing';
+        current = runWithDeadline(options.flush, options.timeoutMillis, true).then((result) => {
+          report(options.diagnostics, `${signal} flush`, result);
+          if (state === 'flushing') state = 'idle';
         });
       };
       handlers.set(signal, handler);

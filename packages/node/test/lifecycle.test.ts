@@ -51,6 +51,18 @@ describe('lifecycle', () => {
     expect(receiver.spans()).toHaveLength(3);
   });
 
+  it('finishes its flush when the app cleans up and re-raises the signal meanwhile', async () => {
+    // The receiver answers late, so the flush is still running when the app re-raises SIGTERM.
+    receiver.setFault({ delayMillis: 800 });
+    const app = startApp(LONG_RUNNING, { ...NO_SCHEDULED_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OWN_HANDLER: 'reraise', SPAN_COUNT: '7' });
+    await app.waitForOutput('ready');
+    app.child.kill('SIGTERM');
+    const result = await app.exited;
+    expect(result.stdout).toContain('app cleaning up');
+    expect(result.signal).toBe('SIGTERM');
+    expect(receiver.spans()).toHaveLength(7);
+  });
+
   it('exits promptly when the endpoint is unreachable', async () => {
     const closed = await startOtlpReceiver();
     const url = closed.url;

@@ -38,12 +38,18 @@ describe('metrics', () => {
     await new Promise((resolve) => setTimeout(resolve, 1200));
     app.child.kill('SIGTERM');
     const result = await app.exited;
-    if (process.env.DEBUG_METRICS) console.log(result.stderr, receiver.requests.map((r) => [r.signal, r.fault]), receiver.metrics().map((m) => m.name));
     expect(diagnosticLines(result.stderr)).toEqual([]);
     expect(receiver.errors).toEqual([]);
     const last = new Map<string, ReceivedMetric>();
     for (const metric of receiver.metrics()) last.set(`${metric.scope.name} ${metric.name}`, metric);
-    const find = (name: string) => [...last.values()].find((metric) => metric.name === name && metric.scope.name === '@threadline/metrics');
+    const find = (name: string) => {
+      const metric = [...last.values()].find((candidate) => candidate.name === name && candidate.scope.name === '@threadline/metrics');
+      if (!metric) {
+        const received = receiver.requests.map((request) => `${request.signal}${request.fault ? ' (fault)' : ''}`).join(', ');
+        throw new Error(`no ${name} exported; requests: ${received}; metrics: ${[...last.keys()].join(', ')}; stderr: ${result.stderr}`);
+      }
+      return metric;
+    };
     return { find, all: [...last.values()], spans: receiver.spans() };
   }
 
@@ -100,7 +106,8 @@ describe('metrics', () => {
       path: `/random/${Math.random().toString(36).slice(2)}/${index}?user=${index}`,
       method: methods[index % methods.length],
     }));
-    const { find } = await exercise(paths, { THREADLINE_SHUTDOWN_TIMEOUT: '20000' }, 50);
+    // Periodic exports during the run as well as the final one.
+    const { find } = await exercise(paths, { THREADLINE_SHUTDOWN_TIMEOUT: '20000', OTEL_METRIC_EXPORT_INTERVAL: '1000' }, 50);
     const server = find('http.server.request.duration')!;
     const points = server.dataPoints as Point[];
     // No route matched: methods (unknown ones folded into _OTHER) times one status.
