@@ -91,6 +91,10 @@ function render() {
   }
   lines.push('', '## Hot primitives (in-process, ns per operation)', '', '| operation | ns/op |', '| --- | --- |');
   for (const [name, nanos] of Object.entries(micro)) lines.push(`| ${name} | ${nanos.toFixed(0)} |`);
-  lines.push('');
+  lines.push('', '## Targets and where the time goes', '',
+    'Threadline aims at 0.80 of uninstrumented throughput for `chain` and 0.75 for `hello` with every signal exported at 100% sampling, p99 within 1.5x, start-up within +100 ms and +20 MB, and a correlated log line within 1.2x a plain pino line. Start-up is within its target; the throughput, p99 and log-line targets are not met yet.',
+    '',
+    'From CPU profiles of `hello` under load: Node 20\'s AsyncLocalStorage (`enterWith` per request, built on async_hooks) costs about 10 µs a request and subscribing to `http.server.request.start` about 5 µs in a bare server; OTLP protobuf encoding (`@opentelemetry/otlp-transformer`) costs the per-span figure above on the event loop; span start and end, exemplar bookkeeping and the metrics SDK\'s attribute hashing follow. A span encoder of Threadline\'s own (as for metrics), one-step request-context construction and cached metric attribute sets are the next steps.',
+    '');
   return lines.join('\n');
 }
