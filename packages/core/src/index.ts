@@ -43,7 +43,7 @@ export { getGlobalState, setGlobalState } from './global-state';
 export type { ExportResponse, ExporterTransport } from './otlp/export-response';
 export { OtlpExportError } from './otlp/export-response';
 export type { OtlpHttpTransportOptions } from './otlp/http-transport';
-export { createOtlpHttpTransport, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from './otlp/http-transport';
+export { abortInFlightExports, createOtlpHttpTransport, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from './otlp/http-transport';
 export type { RetryPolicy } from './otlp/retrying-transport';
 export { createRetryingTransport, DEFAULT_RETRY_POLICY } from './otlp/retrying-transport';
 export { parseRetryAfter } from './otlp/retry-after';

@@ -2,6 +2,7 @@ import type { Diagnostics } from './diagnostics';
 import type { LifecycleResult } from './types';
 import { runWithDeadline } from './deadline';
 import { markExiting } from './exit-state';
+import { abortInFlightExports } from './otlp/http-transport';
 
 export interface ProcessHooksOptions {
   handleSignals: boolean;
@@ -86,6 +87,8 @@ export function installProcessHooks(options: ProcessHooksOptions): () => void {
     markExiting(options.timeoutMillis);
     void runWithDeadline(options.flush, options.timeoutMillis).then((result) => {
       flushingOnExit = false;
+      // The process is done; an export still waiting for its answer would only hold it open.
+      if (result.status === 'timeout') abortInFlightExports();
       report(options.diagnostics, 'flush before exit', result);
     });
   };

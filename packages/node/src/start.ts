@@ -1,5 +1,6 @@
 import type { Diagnostics, LifecycleResult, ResolvedConfig, ThreadlineOptions } from '@threadline/core';
 import {
+  abortInFlightExports,
   createDiagnostics,
   createResourceAttributes,
   describeError,
@@ -81,7 +82,11 @@ function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): 
     shutdownResult ??= (() => {
       removeHooks();
       markExiting(config.shutdownTimeoutMillis);
-      return measured(shutdownAll);
+      return measured(shutdownAll).then((result) => {
+        // Past the deadline, an export still waiting for its answer would only hold the process open.
+        if (result.status === 'timeout') abortInFlightExports();
+        return result;
+      });
     })();
     return shutdownResult;
   };

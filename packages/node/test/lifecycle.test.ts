@@ -99,10 +99,15 @@ describe('lifecycle', () => {
     expect(failed.flushed.error).toContain('400');
 
     receiver.setFault({ hang: true });
+    const startedAt = Date.now();
     const hung = await runApp(['start.cjs', JSON.stringify({ endpoint: receiver.url, shutdownTimeoutMillis: 300 })]);
     const outcome = JSON.parse(hung.stdout);
     expect(outcome.flushed.status).toBe('timeout');
+    expect(outcome.shutdown.status).toBe('timeout');
     expect(outcome.again).toEqual(outcome.shutdown);
+    // The shutdown abandoned the hanging export, so the process did not wait out the 10 s
+    // export timeout before ending.
+    expect(Date.now() - startedAt).toBeLessThan(5000);
   });
 
   it('warns once when started twice or when another tracer provider came first, and keeps running', async () => {

@@ -23,6 +23,20 @@ const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const RETRYABLE_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);
 const USER_AGENT = `threadline/${THREADLINE_VERSION} (Node.js ${process.versions.node})`;
 
+/** Export requests under way, across every transport, so a shutdown past its deadline can end them. */
+const inFlight = new Set<http.ClientRequest>();
+
+/**
+ * Ends every export request still under way. Called when a shutdown ran out of time: an answer
+ * that has not come by then would only hold the process open until the export timeout.
+ */
+export function abortInFlightExports(): number {
+  const count = inFlight.size;
+  for (const request of inFlight) request.destroy(new Error('export abandoned at the shutdown deadline'));
+  inFlight.clear();
+  return count;
+}
+
 /**
  * One OTLP/HTTP POST per `send`, over a keep-alive agent whose idle sockets never hold the
  * process open. Classifies the outcome per the OTLP retry rules; never throws.
@@ -73,6 +87,7 @@ function post(
     const finish = (response: ExportResponse): void => {
       if (settled) return;
       settled = true;
+      inFlight.delete(request);
       if (timer) clearTimeout(timer);
       resolve(response);
     };
@@ -103,6 +118,7 @@ function post(
       else if (error.message === 'socket hang up') finish({ status: 'retryable', error: wrapped });
       else finish({ status: 'failure', error: wrapped });
     });
+    inFlight.add(request);
     request.end(body);
   });
 }
