@@ -1,4 +1,5 @@
 // `import x = require()` keeps the real module object: `_load` is replaced on it below.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 import Module = require('node:module');
 
 type LoadFunction = (this: unknown, request: string, parent: NodeModule | undefined, isMain: boolean) => unknown;

@@ -1,8 +1,10 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 // `import x = require()` keeps the real module objects (a bundler's `import * as` namespace
 // would be a read-only copy), since the wrapping below must replace their functions.
+/* eslint-disable @typescript-eslint/no-require-imports -- see above */
 import http = require('node:http');
 import https = require('node:https');
+/* eslint-enable @typescript-eslint/no-require-imports */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
 import type { Instrumentation, InstrumentationContext } from '../instrumentation';
