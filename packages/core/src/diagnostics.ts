@@ -70,6 +70,17 @@ export function createDiagnostics(
   };
 }
 
+/**
+ * The semantic conventions' `error.type` for a thrown value: its code (`ECONNREFUSED`), else its
+ * name (`TypeError`), else `_OTHER`.
+ */
+export function errorTypeOf(error: unknown): string {
+  const typed = error as { code?: unknown; name?: unknown } | undefined;
+  if (typeof typed?.code === 'string') return typed.code;
+  if (typeof typed?.name === 'string') return typed.name;
+  return '_OTHER';
+}
+
 export function describeError(error: unknown): string {
   if (Array.isArray(error)) return error.map(describeError).join('; ');
   if (error instanceof Error) return error.message || error.name;

@@ -34,7 +34,7 @@ export { redactUrl } from './redact-url';
 export { sanitizeSql } from './sanitize-sql';
 export { createResourceAttributes } from './resource';
 export type { Diagnostics, DiagnosticsSink } from './diagnostics';
-export { createDiagnostics, describeError } from './diagnostics';
+export { createDiagnostics, describeError, errorTypeOf } from './diagnostics';
 export { runWithDeadline } from './deadline';
 export { markExiting, remainingExitMillis } from './exit-state';
 export type { ProcessHooksOptions } from './process-hooks';

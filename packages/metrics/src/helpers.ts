@@ -1,5 +1,6 @@
 import type { Attributes, Counter, Histogram, Meter, MetricOptions, ObservableGauge, UpDownCounter } from '@opentelemetry/api';
 import { metrics as metricsApi } from '@opentelemetry/api';
+import { errorTypeOf } from '@threadline/core';
 
 const APP_METER = '@threadline/app';
 let meter: Meter | undefined;
@@ -51,9 +52,7 @@ export const metrics = {
     const counter = appMeter().createCounter(name, { unit: '{error}', description: 'Errors by type.' });
     return {
       record(error: unknown, attributes?: Attributes) {
-        const typed = error as { code?: unknown; name?: unknown } | undefined;
-        const type = typeof typed?.code === 'string' ? typed.code : typeof typed?.name === 'string' ? typed.name : '_OTHER';
-        counter.add(1, { ...attributes, 'error.type': type });
+        counter.add(1, { ...attributes, 'error.type': errorTypeOf(error) });
       },
     };
   },

@@ -1,7 +1,7 @@
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { HTTP_REQUEST_END_CHANNEL, getRequestContext, publishHttpRequestEnd, redactUrl } from '@threadline/core';
+import { HTTP_REQUEST_END_CHANNEL, errorTypeOf, getRequestContext, publishHttpRequestEnd, redactUrl } from '@threadline/core';
 import { normalizeMethod, parseHost, spanName } from './http-semantics';
 
 export interface OutgoingRequest {
@@ -13,11 +13,6 @@ export interface OutgoingRequest {
   path: string;
 }
 
-/**
- * Starts a client span for an outgoing request in the active context and writes the trace
- * context headers (and the request ID header, inside a request) with `setHeader`. Returns undefined when tracing is suppressed (Threadline's
- * own exports run suppressed, so they never trace themselves).
- */
 /** A client span with what its end needs to publish the request's measurements. */
 export interface ClientCall {
   span: Span;
@@ -26,6 +21,12 @@ export interface ClientCall {
   requestId: string | undefined;
 }
 
+/**
+ * Starts a client span for an outgoing request in the active context and writes the trace
+ * context headers (and the request ID header, inside a request) with `setHeader`. Returns
+ * undefined when tracing is suppressed (Threadline's own exports run suppressed, so they never
+ * trace themselves).
+ */
 export function startClientSpan(
   tracer: Tracer,
   request: OutgoingRequest,
@@ -82,10 +83,10 @@ export function recordClientStatus(call: ClientCall, status: number): void {
 
 export function recordClientError(call: ClientCall, error: unknown): void {
   const { span } = call;
-  const typed = error as { code?: unknown; name?: unknown; message?: unknown } | undefined;
-  const type = typeof typed?.code === 'string' ? typed.code : typeof typed?.name === 'string' ? typed.name : '_OTHER';
+  const type = errorTypeOf(error);
   span.setAttribute('error.type', type);
   call.attributes['error.type'] = type;
   if (error instanceof Error) span.recordException(error);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: typeof typed?.message === 'string' ? typed.message : undefined });
+  const message = (error as { message?: unknown } | undefined)?.message;
+  span.setStatus({ code: SpanStatusCode.ERROR, message: typeof message === 'string' ? message : undefined });
 }

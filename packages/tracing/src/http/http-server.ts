@@ -72,8 +72,9 @@ export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, 
     const startedAt = performance.now();
     response.once('close', () => {
       const route = routeOf(request, readExpressRoute);
-      endServerSpan(span, method, route, response);
-      if (HTTP_REQUEST_END_CHANNEL.hasSubscribers) publishServerEnd(span, attributes, route, response, startedAt, requestId);
+      const errorType = serverErrorType(response);
+      endServerSpan(span, method, route, response.statusCode, errorType);
+      if (HTTP_REQUEST_END_CHANNEL.hasSubscribers) publishServerEnd(span, attributes, route, response.statusCode, errorType, startedAt, requestId);
     });
   });
 
@@ -82,15 +83,22 @@ export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, 
 };
 
 /** The request's measurements for metrics: only bounded attributes (no path, no IDs). */
-function publishServerEnd(span: Span, startAttributes: Attributes, route: string | undefined, response: ServerResponse, startedAt: number, requestId: string): void {
+function publishServerEnd(
+  span: Span,
+  startAttributes: Attributes,
+  route: string | undefined,
+  status: number,
+  errorType: string | undefined,
+  startedAt: number,
+  requestId: string,
+): void {
   const attributes: Record<string, string | number> = {
     'http.request.method': startAttributes['http.request.method'] as string,
     'url.scheme': startAttributes['url.scheme'] as string,
-    'http.response.status_code': response.statusCode,
+    'http.response.status_code': status,
   };
   if (route) attributes['http.route'] = route;
-  if (response.statusCode >= 500) attributes['error.type'] = String(response.statusCode);
-  else if (!response.writableFinished) attributes['error.type'] = 'aborted';
+  if (errorType) attributes['error.type'] = errorType;
   const spanContext = span.spanContext();
   publishHttpRequestEnd({
     kind: 'server',
@@ -101,20 +109,21 @@ function publishServerEnd(span: Span, startAttributes: Attributes, route: string
   });
 }
 
-function endServerSpan(span: Span, method: string, route: string | undefined, response: ServerResponse): void {
+/** A 5xx is an error of that status; a connection closed before the response was complete (client went away, or a crash) is `aborted`. */
+function serverErrorType(response: ServerResponse): string | undefined {
+  if (response.statusCode >= 500) return String(response.statusCode);
+  return response.writableFinished ? undefined : 'aborted';
+}
+
+function endServerSpan(span: Span, method: string, route: string | undefined, status: number, errorType: string | undefined): void {
   if (route) {
     span.setAttribute('http.route', route);
     span.updateName(spanName(method, route));
   }
-  const status = response.statusCode;
   span.setAttribute('http.response.status_code', status);
-  if (status >= 500) {
-    span.setAttribute('error.type', String(status));
-    span.setStatus({ code: SpanStatusCode.ERROR });
-  } else if (!response.writableFinished) {
-    // The connection closed before the response was complete (client went away, or a crash).
-    span.setAttribute('error.type', 'aborted');
-    span.setStatus({ code: SpanStatusCode.ERROR, message: 'response not completed' });
+  if (errorType) {
+    span.setAttribute('error.type', errorType);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: errorType === 'aborted' ? 'response not completed' : undefined });
   }
   span.end();
 }
