@@ -1,16 +1,10 @@
-import type { OtlpReceiver } from '@threadline/testing';
-import { startOtlpReceiver } from '@threadline/testing';
 import { diagnosticLines, runApp } from './helpers/run-app';
+import { useReceiver } from './helpers/receiver';
 
 const REGISTER = ['--require', '@threadline/node/register', 'span.cjs'];
 
 describe('configuration from the environment', () => {
-  let receiver: OtlpReceiver;
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-  });
-  afterAll(() => receiver.stop());
-  beforeEach(() => receiver.clear());
+  const receiver = useReceiver();
 
   it.each([
     ['OTEL_EXPORTER_OTLP_TIMEOUT', 'abc'],

@@ -1,6 +1,6 @@
-import type { OtlpReceiver, ReceivedSpan } from '@threadline/testing';
-import { startOtlpReceiver } from '@threadline/testing';
+import type { ReceivedSpan } from '@threadline/testing';
 import { diagnosticLines, runApp, startApp } from './helpers/run-app';
+import { useReceiver } from './helpers/receiver';
 
 // Needs PostgreSQL, MariaDB and Redis on loopback (see DEVELOPERS.md); it fails, not skips,
 // when one is missing.
@@ -10,12 +10,7 @@ const ERROR = 2;
 const SECRETS = ['ann@example.com', 'secret-parameter', 'secret-value', 'another-secret', 'hunter2'];
 
 describe('database client instrumentation', () => {
-  let receiver: OtlpReceiver;
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-  });
-  afterAll(() => receiver.stop());
-  beforeEach(() => receiver.clear());
+  const receiver = useReceiver();
 
   async function exercise(file: string, env: Record<string, string> = {}): Promise<ReceivedSpan[]> {
     const loaderFlag = file.endsWith('.mjs') ? '--import' : '--require';

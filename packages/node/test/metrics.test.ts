@@ -1,6 +1,6 @@
-import type { OtlpReceiver, ReceivedMetric, ReceivedSpan } from '@threadline/testing';
-import { startOtlpReceiver } from '@threadline/testing';
+import type { ReceivedMetric, ReceivedSpan } from '@threadline/testing';
 import { diagnosticLines, startApp } from './helpers/run-app';
+import { useReceiver } from './helpers/receiver';
 
 type Point = Record<string, unknown> & { attributes: Record<string, unknown> };
 interface Exemplar {
@@ -10,12 +10,7 @@ interface Exemplar {
 }
 
 describe('metrics', () => {
-  let receiver: OtlpReceiver;
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-  });
-  afterAll(() => receiver.stop());
-  beforeEach(() => receiver.clear());
+  const receiver = useReceiver();
 
   /** Runs metrics-app, sends `paths` (with `method`), lets it export, stops it; returns the last export of each metric. */
   async function exercise(paths: { path: string; method?: string }[], env: Record<string, string> = {}, concurrency = 1) {

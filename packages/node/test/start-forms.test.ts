@@ -1,14 +1,9 @@
-import type { OtlpReceiver, ReceivedSpan } from '@threadline/testing';
-import { startOtlpReceiver } from '@threadline/testing';
+import type { ReceivedSpan } from '@threadline/testing';
 import { diagnosticLines, runApp } from './helpers/run-app';
+import { useReceiver } from './helpers/receiver';
 
 describe('the three ways to start', () => {
-  let receiver: OtlpReceiver;
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-  });
-  afterAll(() => receiver.stop());
-  beforeEach(() => receiver.clear());
+  const receiver = useReceiver();
 
   const expectResource = (span: ReceivedSpan, serviceName: string): void => {
     expect(span.resource).toMatchObject({
