@@ -47,6 +47,9 @@ export { abortInFlightExports, createOtlpHttpTransport, MAX_REQUEST_BYTES, MAX_R
 export type { RetryPolicy } from './otlp/retrying-transport';
 export { createRetryingTransport, DEFAULT_RETRY_POLICY } from './otlp/retrying-transport';
 export { parseRetryAfter } from './otlp/retry-after';
+export { ProtobufWriter } from './otlp/protobuf-writer';
+export type { ScopeFields } from './otlp/otlp-protobuf';
+export { encodeResourceField, writeAnyValue, writeAttributes, writeScope } from './otlp/otlp-protobuf';
 export { THREADLINE_VERSION } from './version';
 export type { ModuleTarget } from './module-watch';
 export { alreadyLoaded, requestLoadsPackage, watchFirstLoads } from './module-watch';

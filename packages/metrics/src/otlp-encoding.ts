@@ -1,6 +1,6 @@
 import type { AttributeMap, HistogramPoint, NumberPoint, OtlpResourceMetrics } from './otlp-model';
-import { ProtobufWriter } from './protobuf-writer';
-import type { StoredExemplar } from './exemplars';
+import { ProtobufWriter, encodeResourceField, writeAttributes, writeScope } from '@threadline/core';
+import type { StoredExemplar } from './duration-histograms';
 
 /*
  * Field numbers from opentelemetry/proto/collector/metrics/v1 and metrics/v1 (OTLP 1.x):
@@ -14,15 +14,12 @@ import type { StoredExemplar } from './exemplars';
  * KeyValue{1 key, 2 value}; AnyValue{1 string, 2 bool, 3 int, 4 double, 5 array}; ArrayValue{1 values}.
  */
 export function encodeProtobuf(model: OtlpResourceMetrics): Uint8Array {
-  const request = new ProtobufWriter();
+  const request = new ProtobufWriter(16 * 1024);
   request.message(1, (resourceMetrics) => {
-    resourceMetrics.message(1, (resource) => writeAttributes(resource, 1, model.resource));
+    resourceMetrics.raw(encodeResourceField(model.resource));
     for (const scope of model.scopes) {
       resourceMetrics.message(2, (scopeMetrics) => {
-        scopeMetrics.message(1, (instrumentationScope) => {
-          instrumentationScope.string(1, scope.name);
-          if (scope.version) instrumentationScope.string(2, scope.version);
-        });
+        writeScope(scopeMetrics, 1, scope);
         for (const metric of scope.metrics) {
           scopeMetrics.message(2, (out) => {
             out.string(1, metric.name);
@@ -72,25 +69,6 @@ function writeExemplar(out: ProtobufWriter, exemplar: StoredExemplar): void {
   writeAttributes(out, 7, exemplar.filteredAttributes);
   out.fixed64(2, exemplar.timeUnixNano).double(3, exemplar.value);
   out.bytes(4, Buffer.from(exemplar.spanId, 'hex')).bytes(5, Buffer.from(exemplar.traceId, 'hex'));
-}
-
-function writeAttributes(out: ProtobufWriter, field: number, attributes: AttributeMap): void {
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null) continue;
-    out.message(field, (keyValue) => {
-      keyValue.string(1, key);
-      keyValue.message(2, (any) => writeAnyValue(any, value));
-    });
-  }
-}
-
-function writeAnyValue(out: ProtobufWriter, value: unknown): void {
-  if (typeof value === 'string') out.string(1, value);
-  else if (typeof value === 'boolean') out.bool(2, value);
-  else if (typeof value === 'number' && Number.isInteger(value)) out.int64(3, value);
-  else if (typeof value === 'number') out.double(4, value);
-  else if (Array.isArray(value)) out.message(5, (array) => value.forEach((item) => array.message(1, (any) => writeAnyValue(any, item))));
-  else out.string(1, String(value));
 }
 
 /** OTLP/JSON: lowerCamelCase fields, 64-bit integers as strings, trace and span IDs as hex. */

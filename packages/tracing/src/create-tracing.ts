@@ -9,6 +9,7 @@ import { InstrumentationSampler } from './instrumentation-sampler';
 import { DbQueryRedactor } from './db/db-query-redactor';
 import { enableInstrumentations } from './instrumentations';
 import { OtlpSpanExporter } from './otlp-span-exporter';
+import { OtlpProtobufSpanProcessor } from './otlp-span-processor';
 import { PendingWorkCounter } from './pending-work';
 import { createPropagator } from './propagator';
 import { createSampler } from './sampler';
@@ -28,18 +29,8 @@ export function createTracing(
 ): Tracing {
   const pending = new PendingWorkCounter();
   const spanProcessors: SpanProcessor[] = [pending, new DbQueryRedactor(), ...extraSpanProcessors];
-  const exporters = createExporters(config);
-  for (const exporter of exporters) {
-    spanProcessors.push(
-      new BatchSpanProcessor({
-        exporter,
-        scheduledDelayMillis: config.batch.scheduleDelayMillis,
-        maxQueueSize: config.batch.maxQueueSize,
-        maxExportBatchSize: config.batch.maxExportBatchSize,
-        exportTimeoutMillis: config.batch.exportTimeoutMillis,
-      }),
-    );
-  }
+  const exports = createSpanExports(config, diagnostics);
+  spanProcessors.push(...exports.processors);
   const provider = new TracerProvider({
     resource: resourceFromAttributes(resourceAttributes),
     sampler: new InstrumentationSampler(createSampler(config.sampler, config.samplerArg)),
@@ -74,13 +65,10 @@ export function createTracing(
   return {
     provider,
     hasPendingWork: () => pending.hasPendingWork(),
-    exportFailures: () => {
-      const otlp = exporters.filter((exporter): exporter is OtlpSpanExporter => exporter instanceof OtlpSpanExporter);
-      return {
-        count: otlp.reduce((sum, exporter) => sum + exporter.failedExports, 0),
-        lastError: otlp.map((exporter) => exporter.lastError).find(Boolean),
-      };
-    },
+    exportFailures: () => ({
+      count: exports.failing.reduce((sum, exporter) => sum + exporter.failedExports, 0),
+      lastError: exports.failing.map((exporter) => exporter.lastError).find(Boolean),
+    }),
     forceFlush: () => provider.forceFlush(),
     shutdown: () => {
       disableInstrumentations();
@@ -89,8 +77,33 @@ export function createTracing(
   };
 }
 
-function createExporters(config: ResolvedConfig): SpanExporter[] {
-  return config.traces.exporters.map((name) =>
-    name === 'console' ? new ConsoleSpanExporter() : new OtlpSpanExporter(config.traces),
-  );
+/**
+ * OTLP/HTTP protobuf, the default, encodes spans as they end; OTLP/JSON and the console
+ * exporter go through the SDK's batch processor.
+ */
+function createSpanExports(config: ResolvedConfig, diagnostics: Diagnostics) {
+  const processors: SpanProcessor[] = [];
+  const failing: { failedExports: number; lastError: string | undefined }[] = [];
+  const batched = (exporter: SpanExporter) =>
+    new BatchSpanProcessor({
+      exporter,
+      scheduledDelayMillis: config.batch.scheduleDelayMillis,
+      maxQueueSize: config.batch.maxQueueSize,
+      maxExportBatchSize: config.batch.maxExportBatchSize,
+      exportTimeoutMillis: config.batch.exportTimeoutMillis,
+    });
+  for (const name of config.traces.exporters) {
+    if (name === 'console') {
+      processors.push(batched(new ConsoleSpanExporter()));
+    } else if (config.traces.protocol === 'http/json') {
+      const exporter = new OtlpSpanExporter(config.traces);
+      processors.push(batched(exporter));
+      failing.push(exporter);
+    } else {
+      const processor = new OtlpProtobufSpanProcessor(config.traces, config.batch, diagnostics);
+      processors.push(processor);
+      failing.push(processor);
+    }
+  }
+  return { processors, failing };
 }

@@ -1,0 +1,90 @@
+import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { createDiagnostics } from '@threadline/core';
+import type { SignalExportConfig } from '@threadline/core';
+import { OtlpReceiver } from '@threadline/testing';
+import { OtlpProtobufSpanProcessor } from '../src/otlp-span-processor';
+
+const receiver = new OtlpReceiver();
+let url: string;
+beforeAll(async () => {
+  url = `${await receiver.start()}/v1/traces`;
+});
+afterAll(() => receiver.stop());
+beforeEach(() => {
+  receiver.clear();
+  receiver.setFault(undefined);
+});
+
+function setUp(batch: { maxExportBatchSize?: number; maxQueueSize?: number; scheduleDelayMillis?: number } = {}, timeoutMillis = 10_000) {
+  const lines: string[] = [];
+  const diagnostics = createDiagnostics('info', (line) => lines.push(line));
+  const config: SignalExportConfig = { url, headers: { 'x-tenant': 'a' }, protocol: 'http/protobuf', compression: 'none', timeoutMillis };
+  const processor = new OtlpProtobufSpanProcessor(config, { maxExportBatchSize: 10, maxQueueSize: 100, scheduleDelayMillis: 60_000, exportTimeoutMillis: 30_000, ...batch }, diagnostics);
+  const provider = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'orders' }), spanProcessors: [processor] });
+  const tracer = provider.getTracer('checkout', '2.0.0');
+  const endSpans = (count: number, prefix = 'span') => {
+    for (let index = 0; index < count; index++) tracer.startSpan(`${prefix} ${index}`, { attributes: { index } }).end();
+  };
+  return { processor, provider, tracer, endSpans, diagnostics, lines };
+}
+
+describe('OTLP protobuf span processor', () => {
+  it('sends a full batch at once and the rest on flush, every span intact', async () => {
+    const { processor, endSpans } = setUp();
+    endSpans(25);
+    const full = await receiver.waitForRequests(2);
+    expect(full.map((request) => request.headers['x-tenant'])).toEqual(['a', 'a']);
+    expect(receiver.spans()).toHaveLength(20);
+    await processor.forceFlush();
+    expect(receiver.requests).toHaveLength(3);
+    const spans = receiver.spans();
+    expect(spans.map((span) => span.attributes.index).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 25 }, (_, index) => index));
+    expect(spans[0]).toMatchObject({ resource: { 'service.name': 'orders' }, scope: { name: 'checkout', version: '2.0.0' } });
+  });
+
+  it('sends a partial batch after the schedule delay, and never an unsampled span', async () => {
+    const { tracer, endSpans } = setUp({ scheduleDelayMillis: 50 });
+    const unsampled = trace.setSpanContext(ROOT_CONTEXT, { traceId: '3'.repeat(32), spanId: '4'.repeat(16), traceFlags: TraceFlags.NONE });
+    tracer.startSpan('unsampled', {}, unsampled).end();
+    endSpans(3);
+    const spans = await receiver.waitForSpans((received) => received.length >= 3, 2000);
+    expect(spans.map((span) => span.name).sort()).toEqual(['span 0', 'span 1', 'span 2']);
+  });
+
+  it('drops and counts spans beyond the queue limit while exports are stuck', async () => {
+    receiver.setFault({ hang: true });
+    const { processor, endSpans, lines } = setUp({ maxQueueSize: 30 }, 300);
+    endSpans(20); // two batches in flight, hanging
+    endSpans(35, 'later'); // 30 may wait; 5 are dropped
+    expect(processor.droppedSpans).toBe(5);
+    expect(lines.some((line) => line.includes('span export queue full'))).toBe(true);
+    await receiver.waitForRequests(2);
+    receiver.setFault(undefined);
+    await processor.forceFlush();
+    expect(receiver.spans().map((span) => span.name).filter((name) => name.startsWith('later'))).toHaveLength(30);
+    expect(processor.failedExports).toBe(2);
+  });
+
+  it('counts a rejected export with its cause and keeps going', async () => {
+    receiver.setFault({ status: 400, times: 1 });
+    const { processor, endSpans, lines } = setUp();
+    endSpans(10);
+    await processor.forceFlush();
+    expect(processor.failedExports).toBe(1);
+    expect(processor.lastError).toContain('400');
+    expect(lines.some((line) => line.includes('telemetry export failed'))).toBe(true);
+    endSpans(10);
+    await processor.forceFlush();
+    expect(receiver.spans()).toHaveLength(10);
+  });
+
+  it('exports what ended before shutdown and nothing after it', async () => {
+    const { provider, endSpans } = setUp();
+    endSpans(4);
+    await provider.shutdown();
+    endSpans(4, 'after');
+    expect(receiver.spans().map((span) => span.name).sort()).toEqual(['span 0', 'span 1', 'span 2', 'span 3']);
+  });
+});
