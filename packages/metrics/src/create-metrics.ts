@@ -3,11 +3,11 @@ import { metrics } from '@opentelemetry/api';
 import type { MeterProvider, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
 import { THREADLINE_VERSION } from '@threadline/core';
-import { ExemplarStore } from './exemplars';
+import { DurationHistogram, DurationHistogramProducer } from './duration-histograms';
 import { OtlpMetricExporter } from './otlp-metric-exporter';
 import { DbDurationProcessor, recordHttpDurations } from './request-metrics';
 import { recordRuntimeMetrics } from './runtime-metrics';
-import { DB_CLIENT_DURATION } from './semantic-conventions';
+import { DB_CLIENT_DURATION, DURATION_BUCKETS, HTTP_CLIENT_DURATION, HTTP_SERVER_DURATION } from './semantic-conventions';
 import type { Metrics } from './types';
 
 /** Runtime metrics start this long after start: a process that ends sooner never loads the SDK. */
@@ -19,7 +19,11 @@ const RUNTIME_METRICS_DELAY_MILLIS = 1000;
  * a second after start. Until then `@opentelemetry/api` gets a provider that loads it on demand.
  */
 export function createMetrics(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics): Metrics {
-  const exemplars = new ExemplarStore(config.metrics.cardinalityLimit);
+  const limit = config.metrics.cardinalityLimit;
+  const server = new DurationHistogram(HTTP_SERVER_DURATION, 'Duration of HTTP server requests.', DURATION_BUCKETS, limit);
+  const client = new DurationHistogram(HTTP_CLIENT_DURATION, 'Duration of HTTP client requests.', DURATION_BUCKETS, limit);
+  const database = new DurationHistogram(DB_CLIENT_DURATION, 'Duration of database client operations.', DURATION_BUCKETS, limit);
+  const scope = { name: '@threadline/metrics', version: THREADLINE_VERSION };
   const otlpExporters: OtlpMetricExporter[] = [];
   let provider: MeterProvider | undefined;
   let serviceMeter: Meter | undefined;
@@ -33,11 +37,13 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
     const sdk = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+    const resource = resourceFromAttributes(resourceAttributes);
+    const producer = new DurationHistogramProducer([server, client, database], scope, resource);
     const readers = config.metrics.exporters.map((name) => {
       let exporter: PushMetricExporter;
       if (name === 'console') exporter = new sdk.ConsoleMetricExporter();
       else {
-        const otlp = new OtlpMetricExporter(config.metrics, exemplars);
+        const otlp = new OtlpMetricExporter(config.metrics);
         otlpExporters.push(otlp);
         exporter = otlp;
       }
@@ -45,19 +51,25 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
         exporter,
         exportIntervalMillis: config.metrics.intervalMillis,
         exportTimeoutMillis: Math.min(config.metrics.collectTimeoutMillis, config.metrics.intervalMillis),
-        cardinalityLimits: { default: config.metrics.cardinalityLimit },
+        cardinalityLimits: { default: limit },
+        metricProducers: [producer],
       });
     });
     // instrumentation-pg records db.client.operation.duration too, without exemplars; ours
     // covers every client, so its copy is dropped rather than counted twice (its pool metrics stay).
     const views = [{ instrumentName: DB_CLIENT_DURATION, meterName: '@opentelemetry/instrumentation-pg', aggregation: { type: sdk.AggregationType.DROP } }];
-    provider = new sdk.MeterProvider({ resource: resourceFromAttributes(resourceAttributes), readers, views });
+    provider = new sdk.MeterProvider({ resource, readers, views });
     dirty = true;
     return provider;
   };
   const getMeter = (): Meter => {
     dirty = true;
-    return (serviceMeter ??= load().getMeter('@threadline/metrics', THREADLINE_VERSION));
+    return (serviceMeter ??= load().getMeter(scope.name, scope.version));
+  };
+  /** A request or operation was measured: the SDK's readers (which collect it) must exist. */
+  const onRecord = (): void => {
+    if (!provider) load();
+    dirty = true;
   };
 
   const onDemand: ApiMeterProvider = { getMeter: (name, version, options) => load().getMeter(name, version, options) };
@@ -65,7 +77,7 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
     diagnostics.warn('another meter provider was registered before Threadline started; metrics created through @opentelemetry/api go to it');
   }
 
-  const stopHttp = recordHttpDurations(getMeter, exemplars);
+  const stopHttp = recordHttpDurations(server, client, onRecord);
   const runtimeTimer = config.metrics.runtime
     ? setTimeout(() => {
         if (!isShutdown) stopRuntime = recordRuntimeMetrics(getMeter());
@@ -74,7 +86,7 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
 
   return {
     getMeter: (name = '@threadline/app') => load().getMeter(name),
-    spanProcessor: new DbDurationProcessor(getMeter, exemplars),
+    spanProcessor: new DbDurationProcessor(database, onRecord),
     hasPendingWork: () => dirty,
     exportFailures: () => ({
       count: otlpExporters.reduce((sum, exporter) => sum + exporter.failedExports, 0),

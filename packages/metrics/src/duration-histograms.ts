@@ -1,4 +1,6 @@
-import type { SpanContext } from '@opentelemetry/api';
+import type { HrTime, SpanContext } from '@opentelemetry/api';
+import type { CollectionResult, DataPoint, Histogram, MetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
+import type { Resource } from '@opentelemetry/resources';
 import { REQUEST_ID_ATTRIBUTE } from '@threadline/core';
 
 export interface StoredExemplar {
@@ -10,63 +12,10 @@ export interface StoredExemplar {
   filteredAttributes: Record<string, string>;
 }
 
-/**
- * Exemplars for histograms, kept beside the SDK (its 2.x data model has none): per series, the
- * last sampled measurement in each bucket, as the specification's aligned-histogram reservoir
- * does. Bounded like the series themselves; measurements of a series past the limit keep none.
- *
- * Series are found by walking nested maps (metric, then each attribute's name and value in
- * name order) rather than by building a string key: a key string cost ~1.5 µs a measurement.
- */
-export class ExemplarStore {
-  private readonly root: SeriesNode = new Map();
-  private seriesCount = 0;
-
-  constructor(private readonly seriesLimit: number) {}
-
-  offer(metric: string, attributes: Record<string, unknown>, boundaries: readonly number[], value: number, spanContext: SpanContext, requestId: string | undefined): void {
-    const buckets = this.find(metric, attributes, true);
-    if (!buckets) return;
-    buckets.set(bucketIndex(boundaries, value), {
-      value,
-      timeMillis: Date.now(),
-      traceId: spanContext.traceId,
-      spanId: spanContext.spanId,
-      requestId,
-    });
-  }
-
-  exemplarsFor(metric: string, attributes: Record<string, unknown>): StoredExemplar[] {
-    const buckets = this.find(metric, attributes, false);
-    if (!buckets) return [];
-    return [...buckets.values()].map((kept): StoredExemplar => {
-      const filteredAttributes: Record<string, string> = {};
-      if (kept.requestId) filteredAttributes[REQUEST_ID_ATTRIBUTE] = kept.requestId;
-      return { value: kept.value, timeUnixNano: BigInt(kept.timeMillis) * 1_000_000n, traceId: kept.traceId, spanId: kept.spanId, filteredAttributes };
-    });
-  }
-
-  private find(metric: string, attributes: Record<string, unknown>, create: boolean): Map<number, KeptExemplar> | undefined {
-    let node = step(this.root, metric, create);
-    const names = Object.keys(attributes).sort();
-    for (const name of names) {
-      if (!node) return undefined;
-      node = step(step(node, name, create), attributes[name], create);
-    }
-    if (!node) return undefined;
-    let buckets = node.get(BUCKETS) as Map<number, KeptExemplar> | undefined;
-    if (!buckets && create) {
-      if (this.seriesCount >= this.seriesLimit) return undefined;
-      this.seriesCount++;
-      buckets = new Map();
-      node.set(BUCKETS, buckets);
-    }
-    return buckets;
-  }
+/** A histogram data point as the SDK shapes it, with the exemplars its 2.x data model lacks. */
+export interface HistogramPointWithExemplars extends DataPoint<Histogram> {
+  exemplars?: StoredExemplar[];
 }
-
-type SeriesNode = Map<unknown, unknown>;
-const BUCKETS = Symbol('buckets');
 
 interface KeptExemplar {
   value: number;
@@ -74,6 +23,125 @@ interface KeptExemplar {
   traceId: string;
   spanId: string;
   requestId: string | undefined;
+}
+
+interface Series {
+  attributes: Record<string, unknown>;
+  startTime: HrTime;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  counts: number[];
+  /** The last sampled measurement per bucket (the aligned-histogram reservoir); none on overflow. */
+  exemplars: (KeptExemplar | undefined)[] | undefined;
+}
+
+type SeriesNode = Map<unknown, unknown>;
+const SERIES = Symbol('series');
+const OVERFLOW_ATTRIBUTES = Object.freeze({ 'otel.metric.overflow': true });
+
+// sdk-metrics enums, by value: the SDK itself is loaded lazily.
+const INSTRUMENT_HISTOGRAM = 'HISTOGRAM';
+const VALUE_TYPE_DOUBLE = 1;
+const CUMULATIVE = 1;
+const DATA_POINT_HISTOGRAM = 0;
+
+function hrTimeNow(): HrTime {
+  const millis = Date.now();
+  return [Math.floor(millis / 1000), (millis % 1000) * 1e6];
+}
+
+/**
+ * One cumulative explicit-bucket histogram that Threadline records into directly, with
+ * exemplars. Series are found by walking nested maps (each attribute's name, then value, in the
+ * order the caller builds them: one order per call site) instead of hashing a sorted copy of
+ * the attributes, which cost microseconds a measurement in the SDK. At the series limit, new
+ * attribute sets go to one overflow series (`otel.metric.overflow=true`), as in the SDK.
+ */
+export class DurationHistogram {
+  private readonly root: SeriesNode = new Map();
+  private readonly series: Series[] = [];
+  private overflow: Series | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly description: string,
+    private readonly boundaries: readonly number[],
+    private readonly seriesLimit: number,
+  ) {}
+
+  record(seconds: number, attributes: Record<string, unknown>, spanContext?: SpanContext, requestId?: string): void {
+    if (!(seconds >= 0) || seconds === Infinity) return;
+    const series = this.find(attributes);
+    series.count++;
+    series.sum += seconds;
+    if (seconds < series.min) series.min = seconds;
+    if (seconds > series.max) series.max = seconds;
+    let index = 0;
+    while (index < this.boundaries.length && seconds > this.boundaries[index]!) index++;
+    series.counts[index]!++;
+    if (spanContext && series.exemplars) {
+      series.exemplars[index] = { value: seconds, timeMillis: Date.now(), traceId: spanContext.traceId, spanId: spanContext.spanId, requestId };
+    }
+  }
+
+  /** The data as the SDK's collection would carry it; undefined before the first measurement. */
+  collect(endTime: HrTime): MetricData | undefined {
+    const all = this.overflow ? [...this.series, this.overflow] : this.series;
+    if (all.length === 0) return undefined;
+    return {
+      descriptor: { name: this.name, description: this.description, unit: 's', valueType: VALUE_TYPE_DOUBLE, type: INSTRUMENT_HISTOGRAM, advice: {} },
+      aggregationTemporality: CUMULATIVE,
+      dataPointType: DATA_POINT_HISTOGRAM,
+      dataPoints: all.map((series): HistogramPointWithExemplars => ({
+        attributes: series.attributes as DataPoint<Histogram>['attributes'],
+        startTime: series.startTime,
+        endTime,
+        value: {
+          buckets: { boundaries: [...this.boundaries], counts: [...series.counts] },
+          count: series.count,
+          sum: series.sum,
+          min: series.min,
+          max: series.max,
+        },
+        exemplars: (series.exemplars ?? []).filter((kept): kept is KeptExemplar => kept !== undefined).map(toStoredExemplar),
+      })),
+    } as unknown as MetricData;
+  }
+
+  private find(attributes: Record<string, unknown>): Series {
+    const existing = this.walk(attributes, false)?.get(SERIES) as Series | undefined;
+    if (existing) return existing;
+    if (this.series.length >= this.seriesLimit - 1) return (this.overflow ??= this.newSeries(OVERFLOW_ATTRIBUTES, false));
+    const series = this.newSeries({ ...attributes }, true);
+    this.walk(attributes, true)!.set(SERIES, series);
+    this.series.push(series);
+    return series;
+  }
+
+  private walk(attributes: Record<string, unknown>, create: boolean): SeriesNode | undefined {
+    let node = this.root;
+    for (const name in attributes) {
+      node = step(step(node, name, create), attributes[name], create)!;
+      if (!node) return undefined;
+    }
+    return node;
+  }
+
+  private newSeries(attributes: Record<string, unknown>, keepsExemplars: boolean): Series {
+    const buckets = this.boundaries.length + 1;
+    return {
+      attributes,
+      startTime: hrTimeNow(),
+      count: 0,
+      sum: 0,
+      min: Infinity,
+      max: -Infinity,
+      counts: new Array<number>(buckets).fill(0),
+      exemplars: keepsExemplars ? new Array<KeptExemplar | undefined>(buckets).fill(undefined) : undefined,
+    };
+  }
 }
 
 function step(node: SeriesNode | undefined, key: unknown, create: boolean): SeriesNode | undefined {
@@ -86,9 +154,26 @@ function step(node: SeriesNode | undefined, key: unknown, create: boolean): Seri
   return next;
 }
 
-/** The explicit-bucket index a value falls in: bucket i holds (bounds[i-1], bounds[i]]. */
-function bucketIndex(boundaries: readonly number[], value: number): number {
-  let index = 0;
-  while (index < boundaries.length && value > boundaries[index]!) index++;
-  return index;
+function toStoredExemplar(kept: KeptExemplar): StoredExemplar {
+  const filteredAttributes: Record<string, string> = {};
+  if (kept.requestId) filteredAttributes[REQUEST_ID_ATTRIBUTE] = kept.requestId;
+  return { value: kept.value, timeUnixNano: BigInt(kept.timeMillis) * 1_000_000n, traceId: kept.traceId, spanId: kept.spanId, filteredAttributes };
+}
+
+/** Hands Threadline's histograms to every metric reader, beside what the SDK collected. */
+export class DurationHistogramProducer implements MetricProducer {
+  constructor(
+    private readonly histograms: readonly DurationHistogram[],
+    private readonly scope: { name: string; version: string },
+    private readonly resource: Resource,
+  ) {}
+
+  collect(): Promise<CollectionResult> {
+    const endTime = hrTimeNow();
+    const metrics = this.histograms.map((histogram) => histogram.collect(endTime)).filter((metric): metric is MetricData => metric !== undefined);
+    return Promise.resolve({
+      resourceMetrics: { resource: this.resource, scopeMetrics: metrics.length > 0 ? [{ scope: this.scope, metrics }] : [] },
+      errors: [],
+    });
+  }
 }

@@ -1,8 +1,8 @@
 export type { Metrics } from './types';
 export { createMetrics } from './create-metrics';
 export { metrics } from './helpers';
-export { ExemplarStore } from './exemplars';
-export type { StoredExemplar } from './exemplars';
+export { DurationHistogram } from './duration-histograms';
+export type { StoredExemplar } from './duration-histograms';
 export { encodeJson, encodeProtobuf } from './otlp-encoding';
 export { toOtlpModel } from './otlp-model';
 export { OtlpMetricExporter } from './otlp-metric-exporter';

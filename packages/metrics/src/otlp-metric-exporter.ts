@@ -1,7 +1,6 @@
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ExporterTransport, SignalExportConfig } from '@threadline/core';
 import { createOtlpHttpTransport, createRetryingTransport, describeError } from '@threadline/core';
-import type { ExemplarStore } from './exemplars';
 import { encodeJson, encodeProtobuf } from './otlp-encoding';
 import { toOtlpModel } from './otlp-model';
 
@@ -20,14 +19,12 @@ export class OtlpMetricExporter implements PushMetricExporter {
   lastError: string | undefined;
 
   constructor(
-    private readonly config: SignalExportConfig,
-    private readonly exemplars: ExemplarStore,
-  ) {}
+    private readonly config: SignalExportConfig) {}
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
     let body: Uint8Array;
     try {
-      const model = toOtlpModel(metrics, this.exemplars);
+      const model = toOtlpModel(metrics);
       body = this.config.protocol === 'http/json' ? encodeJson(model) : encodeProtobuf(model);
     } catch (error) {
       this.fail(error, resultCallback);

@@ -1,5 +1,5 @@
 import type { DataPoint, Histogram, ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import type { ExemplarStore, StoredExemplar } from './exemplars';
+import type { HistogramPointWithExemplars, StoredExemplar } from './duration-histograms';
 
 /** OTLP metrics in a shape both encoders read; times are Unix nanoseconds. */
 export type AttributeMap = Record<string, unknown>;
@@ -47,13 +47,20 @@ const VALUE_TYPE_INT = 0;
 const nanos = ([seconds, nanoseconds]: [number, number]): bigint => BigInt(seconds) * 1_000_000_000n + BigInt(nanoseconds);
 
 /**
- * Converts the metrics SDK's collection result to the OTLP model, adding the exemplars the SDK
- * does not keep (the 2.x data model has no place for them) from Threadline's own store.
+ * Converts a collection (the SDK's instruments and Threadline's own histograms, which carry the
+ * exemplars the 2.x data model has no place for) to the OTLP model, one entry per scope.
  */
-export function toOtlpModel(collected: ResourceMetrics, exemplars: ExemplarStore): OtlpResourceMetrics {
+export function toOtlpModel(collected: ResourceMetrics): OtlpResourceMetrics {
+  const byScope = new Map<string, ResourceMetrics['scopeMetrics'][number]>();
+  for (const scope of collected.scopeMetrics) {
+    const key = `${scope.scope.name}\u0000${scope.scope.version ?? ''}`;
+    const seen = byScope.get(key);
+    if (seen) byScope.set(key, { scope: seen.scope, metrics: [...seen.metrics, ...scope.metrics] });
+    else byScope.set(key, scope);
+  }
   return {
     resource: collected.resource.attributes as AttributeMap,
-    scopes: collected.scopeMetrics.map((scope) => ({
+    scopes: [...byScope.values()].map((scope) => ({
       name: scope.scope.name,
       version: scope.scope.version ?? '',
       metrics: scope.metrics.map((metric): OtlpMetric => {
@@ -75,7 +82,7 @@ export function toOtlpModel(collected: ResourceMetrics, exemplars: ExemplarStore
               max: point.value.max,
               bucketCounts: point.value.buckets.counts,
               explicitBounds: point.value.buckets.boundaries,
-              exemplars: exemplars.exemplarsFor(metric.descriptor.name, point.attributes as AttributeMap),
+              exemplars: (point as HistogramPointWithExemplars).exemplars ?? [],
             })),
           };
         }
