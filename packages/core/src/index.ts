@@ -48,6 +48,8 @@ export type { RetryPolicy } from './otlp/retrying-transport';
 export { createRetryingTransport, DEFAULT_RETRY_POLICY } from './otlp/retrying-transport';
 export { parseRetryAfter } from './otlp/retry-after';
 export { ProtobufWriter } from './otlp/protobuf-writer';
+export type { BatchLimits, BatchingExporterOptions, EncodedBatch } from './otlp/batching-exporter';
+export { BatchingOtlpExporter } from './otlp/batching-exporter';
 export type { ScopeFields } from './otlp/otlp-protobuf';
 export { encodeResourceField, writeAnyValue, writeAttributes, writeScope } from './otlp/otlp-protobuf';
 export { THREADLINE_VERSION } from './version';

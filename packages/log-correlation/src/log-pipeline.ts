@@ -1,8 +1,11 @@
-import { context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import type { Logger as OtelLogger } from '@opentelemetry/api-logs';
 import type { LoggerProvider, LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
-import { OtlpExporter, REQUEST_ID_ATTRIBUTE, THREADLINE_VERSION, getRequestContext } from '@threadline/core';
+import { BatchingOtlpExporter, OtlpExporter, REQUEST_ID_ATTRIBUTE, THREADLINE_VERSION, encodeResourceField, getRequestContext } from '@threadline/core';
+import type { EncodableLogRecord } from './log-protobuf';
+import { LogBatch } from './log-protobuf';
 import { SEVERITY_NUMBER } from './severity';
 import type { LogRecordInput, LogSink } from './types';
 
@@ -15,13 +18,18 @@ export interface LogPipeline {
   shutdown(): Promise<void>;
 }
 
+const SCOPE = { name: '@threadline/log-correlation', version: THREADLINE_VERSION };
+const UNTRACED = suppressTracing(ROOT_CONTEXT);
+
 /**
- * OTLP log export (per `OTEL_LOGS_EXPORTER`) through the logs SDK's batch processor. The SDK is
- * loaded on the first record, not at start. Each record carries the active span's IDs (the SDK
- * takes them from the context) and the request ID as the `request.id` attribute.
+ * OTLP log export (per `OTEL_LOGS_EXPORTER`). OTLP/HTTP protobuf, the default, encodes each
+ * record as it is emitted and batches the bytes (OTEL_BLRP_* batching); OTLP/JSON and the
+ * console exporter go through the logs SDK's batch processor, loaded with the first record.
+ * Each record carries the active span's IDs and the request ID as the `request.id` attribute.
  */
 export function createLogPipeline(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics): LogPipeline {
-  const exporterNames = config.logs.exporters;
+  const direct = config.logs.exporters.includes('otlp') && config.logs.protocol !== 'http/json' ? createDirectExport(config, resourceAttributes, diagnostics) : undefined;
+  const exporterNames = config.logs.exporters.filter((name) => !(direct && name === 'otlp'));
   let provider: LoggerProvider | undefined;
   let otelLogger: OtelLogger | undefined;
   let pending = 0;
@@ -44,7 +52,7 @@ export function createLogPipeline(config: ResolvedConfig, resourceAttributes: At
         processors,
         logRecordLimits: { attributeValueLengthLimit: config.limits.attributeValueLengthLimit, attributeCountLimit: config.limits.attributeCountLimit },
       });
-      otelLogger = provider.getLogger('@threadline/log-correlation', THREADLINE_VERSION);
+      otelLogger = provider.getLogger(SCOPE.name, SCOPE.version);
     } catch (error) {
       failedToLoad = true;
       diagnostics.suppressed('could not start OTLP log export', error);
@@ -54,9 +62,7 @@ export function createLogPipeline(config: ResolvedConfig, resourceAttributes: At
 
   const sink: LogSink = {
     emit(record: LogRecordInput) {
-      if (exporterNames.length === 0) return;
-      const logger = load();
-      if (!logger) return;
+      if (!direct && exporterNames.length === 0) return;
       const active = context.active();
       const attributes: Record<string, unknown> = {};
       const request = getRequestContext(active);
@@ -66,33 +72,62 @@ export function createLogPipeline(config: ResolvedConfig, resourceAttributes: At
       }
       Object.assign(attributes, record.attributes);
       if (request) attributes[REQUEST_ID_ATTRIBUTE] = request.requestId;
-      logger.emit({
+      pending++;
+      if (direct) {
+        const spanContext = trace.getSpanContext(active);
+        direct.offer({
+          timeMillis: Date.now(),
+          severityNumber: SEVERITY_NUMBER[record.level],
+          severityText: record.level.toUpperCase(),
+          body: record.body,
+          attributes,
+          spanContext: spanContext && isSpanContextValid(spanContext) ? spanContext : undefined,
+        });
+      }
+      if (exporterNames.length === 0) return;
+      load()?.emit({
         severityNumber: SEVERITY_NUMBER[record.level],
         severityText: record.level.toUpperCase(),
         body: record.body,
         attributes: attributes as never,
         context: active,
       });
-      pending++;
     },
   };
 
   return {
     sink,
     hasPendingWork: () => pending > 0,
-    exportFailures: () => ({
-      count: otlpExporters.reduce((sum, exporter) => sum + exporter.failedExports, 0),
-      lastError: otlpExporters.map((exporter) => exporter.lastError).find(Boolean),
-    }),
-    forceFlush: () => {
-      pending = 0;
-      return provider?.forceFlush() ?? Promise.resolve();
+    exportFailures: () => {
+      const failing = [...otlpExporters, ...(direct ? [direct] : [])];
+      return {
+        count: failing.reduce((sum, exporter) => sum + exporter.failedExports, 0),
+        lastError: failing.map((exporter) => exporter.lastError).find(Boolean),
+      };
     },
-    shutdown: () => {
+    forceFlush: async () => {
       pending = 0;
-      return provider?.shutdown() ?? Promise.resolve();
+      await Promise.all([provider?.forceFlush(), direct?.forceFlush()]);
+    },
+    shutdown: async () => {
+      pending = 0;
+      await Promise.all([provider?.shutdown(), direct?.shutdown()]);
     },
   };
+}
+
+function createDirectExport(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics): BatchingOtlpExporter<EncodableLogRecord> {
+  const resourceField = encodeResourceField(resourceAttributes);
+  const limits = { attributeCountLimit: config.limits.attributeCountLimit, attributeValueLengthLimit: config.limits.attributeValueLengthLimit };
+  return new BatchingOtlpExporter({
+    what: 'log records',
+    queueSizeVariable: 'OTEL_BLRP_MAX_QUEUE_SIZE',
+    export: config.logs,
+    limits: config.logs.batch,
+    diagnostics,
+    newBatch: () => new LogBatch(resourceField, SCOPE, limits),
+    detached: (run) => context.with(UNTRACED, run),
+  });
 }
 
 function createOtlpLogExporter(config: ResolvedConfig, registry: OtlpExporter<unknown>[]): LogRecordExporter {

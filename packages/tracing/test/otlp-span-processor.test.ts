@@ -59,7 +59,7 @@ describe('OTLP protobuf span processor', () => {
     endSpans(20); // two batches in flight, hanging
     endSpans(35, 'later'); // 30 may wait; 5 are dropped
     expect(processor.droppedSpans).toBe(5);
-    expect(lines.some((line) => line.includes('span export queue full'))).toBe(true);
+    expect(lines.some((line) => line.includes('spans export queue full'))).toBe(true);
     await receiver.waitForRequests(2);
     receiver.setFault(undefined);
     await processor.forceFlush();

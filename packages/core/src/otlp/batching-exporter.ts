@@ -1,0 +1,144 @@
+import { describeError } from '../diagnostics';
+import type { Diagnostics } from '../diagnostics';
+import type { SignalExportConfig } from '../types';
+import type { ExporterTransport } from './export-response';
+import { createOtlpHttpTransport } from './http-transport';
+import { createRetryingTransport } from './retrying-transport';
+
+/** Items encoded into one OTLP export request. */
+export interface EncodedBatch<Item> {
+  readonly count: number;
+  add(item: Item): void;
+  /** The request body; the batch is not added to afterwards. */
+  seal(): Uint8Array;
+}
+
+export interface BatchLimits {
+  scheduleDelayMillis: number;
+  maxQueueSize: number;
+  maxExportBatchSize: number;
+  exportTimeoutMillis: number;
+}
+
+export interface BatchingExporterOptions<Item> {
+  /** What is exported, for messages: `spans`, `log records`. */
+  what: string;
+  /** The environment variable that sets the queue limit, for the queue-full message. */
+  queueSizeVariable: string;
+  export: SignalExportConfig;
+  limits: BatchLimits;
+  diagnostics: Diagnostics;
+  newBatch: () => EncodedBatch<Item>;
+  /** Runs each export request and the batch timer (outside any request's context, untraced). */
+  detached: <T>(run: () => T) => T;
+}
+
+/** Export requests under way at once; sealed batches beyond them wait (within the queue limit). */
+const MAX_CONCURRENT_EXPORTS = 2;
+
+/**
+ * OTLP/HTTP protobuf export of items encoded as they arrive: only bytes wait for export. The
+ * batch size, queue limit, schedule delay and export timeout mean what the SDK's batch
+ * processors make of the OTEL_BSP_* / OTEL_BLRP_* variables; items past the queue limit are
+ * dropped and counted; failures are counted and reported rate-limited.
+ */
+export class BatchingOtlpExporter<Item> {
+  private batch: EncodedBatch<Item>;
+  private readonly waiting: { body: Uint8Array; count: number }[] = [];
+  private waitingCount = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private transport: ExporterTransport | undefined;
+  private readonly timeoutMillis: number;
+  private readonly queueFull: Error;
+  private isShutdown = false;
+  failedExports = 0;
+  dropped = 0;
+  lastError: string | undefined;
+
+  constructor(private readonly options: BatchingExporterOptions<Item>) {
+    this.batch = options.newBatch();
+    const limits = [options.export.timeoutMillis, options.limits.exportTimeoutMillis].filter((millis) => millis > 0);
+    this.timeoutMillis = limits.length > 0 ? Math.min(...limits) : 0;
+    this.queueFull = new Error(`the ${options.what} export queue is full (${options.queueSizeVariable}); ${options.what} were dropped`);
+  }
+
+  offer(item: Item): void {
+    if (this.isShutdown) return;
+    const { limits, diagnostics, what } = this.options;
+    if (this.batch.count + this.waitingCount >= limits.maxQueueSize) {
+      this.dropped++;
+      diagnostics.suppressed(`${what} export queue full`, this.queueFull);
+      return;
+    }
+    try {
+      this.batch.add(item);
+    } catch (error) {
+      diagnostics.suppressed(`${what} encoding failed`, error);
+      return;
+    }
+    if (this.batch.count >= limits.maxExportBatchSize) this.seal();
+    else this.timer ??= this.options.detached(() => setTimeout(() => this.seal(), limits.scheduleDelayMillis).unref());
+  }
+
+  async forceFlush(): Promise<void> {
+    this.seal();
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.isShutdown) return;
+    this.isShutdown = true;
+    await this.forceFlush();
+    this.transport?.shutdown();
+  }
+
+  private seal(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.batch.count === 0) return;
+    const batch = this.batch;
+    this.batch = this.options.newBatch();
+    try {
+      this.waiting.push({ body: batch.seal(), count: batch.count });
+      this.waitingCount += batch.count;
+    } catch (error) {
+      this.options.diagnostics.suppressed(`${this.options.what} encoding failed`, error);
+      return;
+    }
+    this.sendWaiting();
+  }
+
+  private sendWaiting(): void {
+    while (this.inFlight.size < MAX_CONCURRENT_EXPORTS && this.waiting.length > 0) {
+      const { body, count } = this.waiting.shift()!;
+      this.waitingCount -= count;
+      const sending: Promise<void> = this.options
+        .detached(() => this.send(body))
+        .finally(() => {
+          this.inFlight.delete(sending);
+          this.sendWaiting();
+        });
+      this.inFlight.add(sending);
+    }
+  }
+
+  private async send(body: Uint8Array): Promise<void> {
+    try {
+      const config = this.options.export;
+      this.transport ??= createRetryingTransport(
+        createOtlpHttpTransport({ url: config.url, contentType: 'application/x-protobuf', headers: config.headers, compression: config.compression }),
+      );
+      const response = await this.transport.send(body, this.timeoutMillis);
+      if (response.status !== 'success') this.fail(response.error ?? new Error(`${this.options.what} export failed`));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.failedExports++;
+    this.lastError = describeError(error);
+    this.options.diagnostics.suppressed('telemetry export failed', error);
+  }
+}
