@@ -2,18 +2,20 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 
-/** Starts `node <args>` pinned to `core`, resolving once it printed "listening". */
+/**
+ * Starts `node <args>` pinned to `core`, resolving once it reported "listening" on stderr. Its
+ * stdout (the service's log lines) goes to /dev/null: a pipe read by this process would make
+ * the service wait on the reader, which measures the reader.
+ */
 export async function startPinned(core, args, env, cwd) {
-  const child = spawn('taskset', ['-c', String(core), process.execPath, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
+  const child = spawn('taskset', ['-c', String(core), process.execPath, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let errors = '';
-  child.stderr.on('data', (chunk) => (errors += chunk));
   await new Promise((resolve, reject) => {
-    child.stdout.on('data', function onData(chunk) {
-      output += chunk;
-      if (output.includes('listening')) {
-        child.stdout.removeListener('data', onData);
-        child.stdout.resume();
+    child.stderr.on('data', function onData(chunk) {
+      errors += chunk;
+      if (errors.includes('listening')) {
+        child.stderr.removeListener('data', onData);
+        child.stderr.resume();
         resolve();
       }
     });

@@ -36,5 +36,5 @@ const server = http.createServer(async (request, response) => {
   }
 });
 server.keepAliveTimeout = 60_000;
-server.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('listening\n'));
+server.listen(Number(process.env.PORT), '127.0.0.1', () => process.stderr.write('listening\n'));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

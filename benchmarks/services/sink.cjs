@@ -10,7 +10,7 @@ require('node:http')
       response.writeHead(200, { 'content-type': request.headers['content-type'] ?? 'application/x-protobuf' }).end();
     });
   })
-  .listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('listening\n'));
+  .listen(Number(process.env.PORT), '127.0.0.1', () => process.stderr.write('listening\n'));
 process.on('SIGTERM', () => {
   process.stdout.write(`${JSON.stringify({ requests, bytes })}\n`);
   process.exit(0);
