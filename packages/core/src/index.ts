@@ -56,7 +56,7 @@ export { THREADLINE_VERSION } from './version';
 export type { ModuleTarget } from './module-watch';
 export { alreadyLoaded, requestLoadsPackage, watchFirstLoads } from './module-watch';
 export { LOG_FIELDS, PROTECTED_LOG_FIELDS, REQUEST_ID_ATTRIBUTE, REQUEST_ID_BAGGAGE_KEY, REQUEST_ID_HEADER } from './correlation';
-export { MAX_REQUEST_ID_LENGTH, generateRequestId, isValidRequestId } from './request-id';
+export { MAX_REQUEST_ID_LENGTH, generateRequestId, isValidRequestId, randomHex } from './request-id';
 export type { RequestAttributeValue, RequestContext } from './request-context';
 export {
   createRequestContext,

@@ -5,6 +5,7 @@ import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
 import { THREADLINE_VERSION } from '@threadline/core';
+import { HexBlockIdGenerator } from './id-generator';
 import { InstrumentationSampler } from './instrumentation-sampler';
 import { DbQueryRedactor } from './db/db-query-redactor';
 import { enableInstrumentations } from './instrumentations';
@@ -34,6 +35,7 @@ export function createTracing(
   const provider = new TracerProvider({
     resource: resourceFromAttributes(resourceAttributes),
     sampler: new InstrumentationSampler(createSampler(config.sampler, config.samplerArg)),
+    idGenerator: new HexBlockIdGenerator(),
     spanLimits: {
       attributeValueLengthLimit: config.limits.attributeValueLengthLimit,
       attributeCountLimit: config.limits.attributeCountLimit,

@@ -24,12 +24,28 @@ export function pathOf(target: string | undefined): string {
 }
 
 /** Splits a `Host` header value into name and port (IPv6 literals keep their brackets off). */
-export function parseHost(host: string | undefined, defaultPort: number): { address?: string; port: number } {
+export function parseHost(host: string | undefined, defaultPort: number): Readonly<{ address?: string; port: number }> {
   if (!host) return { port: defaultPort };
+  // A service sees few distinct Host values: parse each once (bounded, so a flood of random
+  // hosts costs a parse each, never memory).
+  const cache = (parsedHosts[defaultPort] ??= new Map());
+  let parsed = cache.get(host);
+  if (parsed === undefined) {
+    parsed = parseHostUncached(host, defaultPort);
+    if (cache.size >= MAX_CACHED_HOSTS) cache.clear();
+    cache.set(host, parsed);
+  }
+  return parsed;
+}
+
+const MAX_CACHED_HOSTS = 256;
+const parsedHosts: Record<number, Map<string, Readonly<{ address?: string; port: number }>>> = {};
+
+function parseHostUncached(host: string, defaultPort: number): Readonly<{ address?: string; port: number }> {
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
-  if (!match) return { port: defaultPort };
+  if (!match) return Object.freeze({ port: defaultPort });
   const address = match[1]!.replace(/^\[|\]$/g, '');
-  return { address, port: match[2] ? Number(match[2]) : defaultPort };
+  return Object.freeze({ address, port: match[2] ? Number(match[2]) : defaultPort });
 }
 
 /** True for paths the user asked not to trace; `/health*` matches by prefix. */

@@ -28,6 +28,14 @@ describe('HTTP semantics', () => {
     expect(parseHost(undefined, 80)).toEqual({ port: 80 });
   });
 
+  it('parses a repeated Host the same way each time, per default port', () => {
+    expect(parseHost('shop.example', 80)).toEqual({ address: 'shop.example', port: 80 });
+    expect(parseHost('shop.example', 443)).toEqual({ address: 'shop.example', port: 443 });
+    expect(parseHost('shop.example', 80)).toEqual({ address: 'shop.example', port: 80 });
+    for (let index = 0; index < 600; index++) parseHost(`host-${index}:${index}`, 80);
+    expect(parseHost('host-599:599', 80)).toEqual({ address: 'host-599', port: 599 });
+  });
+
   it('matches ignored paths exactly or by prefix', () => {
     const isIgnored = createPathMatcher(['/health', '/internal/*']);
     expect(isIgnored('/health')).toBe(true);

@@ -1,0 +1,23 @@
+import type { IdGenerator } from '@opentelemetry/sdk-trace';
+import { randomHex } from '@threadline/core';
+
+const INVALID_TRACE_ID = '0'.repeat(32);
+const INVALID_SPAN_ID = '0'.repeat(16);
+
+/**
+ * Trace and span IDs from the system's CSPRNG, sliced from blocks of random hex (the SDK's
+ * generator converts each ID to hex on its own). All-zero IDs are invalid and drawn again.
+ */
+export class HexBlockIdGenerator implements IdGenerator {
+  generateTraceId(): string {
+    let id = randomHex(32);
+    while (id === INVALID_TRACE_ID) id = randomHex(32);
+    return id;
+  }
+
+  generateSpanId(): string {
+    let id = randomHex(16);
+    while (id === INVALID_SPAN_ID) id = randomHex(16);
+    return id;
+  }
+}
