@@ -3,6 +3,8 @@ export { createTracing } from './create-tracing';
 export { createSampler } from './sampler';
 export { createPropagator } from './propagator';
 export { OtlpSpanExporter } from './otlp-span-exporter';
+export { OtlpProtobufSpanProcessor } from './otlp-span-processor';
+export { SpanBatch } from './span-protobuf';
 export type { Instrumentation, InstrumentationContext } from './instrumentation';
 export { enableInstrumentations } from './instrumentations';
 export { serverSpanOf } from './http/http-server';
