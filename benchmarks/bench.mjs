@@ -69,6 +69,31 @@ const micro = runMicroBenchmarks(quick);
 writeFileSync(join(here, '..', 'docs', 'benchmarks.md'), render());
 process.stdout.write(render());
 
+function ratioOf(scenario, name, field) {
+  const runs = samples[scenario]?.[name] ?? [];
+  const baseline = samples[scenario]?.['no instrumentation'] ?? [];
+  const ratios = runs.map((run, index) => run[field] / (baseline[index]?.[field] || NaN)).filter(Number.isFinite);
+  return ratios.length > 0 ? median(ratios) : NaN;
+}
+
+function targets() {
+  const full = 'Threadline, 100% sampling';
+  const hello = ratioOf('hello', full, 'requestsPerSecond');
+  const chain = ratioOf('chain', full, 'requestsPerSecond');
+  const chainP99 = ratioOf('chain', full, 'latencyP99');
+  const imported = startup['Threadline --import register'];
+  const base = startup['plain node'];
+  const importRow = imported && base ? { addedMillis: imported.wallMs - base.wallMs, addedMegabytes: imported.rssMb - base.rssMb } : undefined;
+  const logRatio = micro['Threadline log line (trace, span and request IDs)'] / micro['pino log line (plain)'];
+  return [
+    { name: '`hello` throughput ≥ 0.75 of uninstrumented', measured: hello.toFixed(2), met: hello >= 0.75 },
+    { name: '`chain` throughput ≥ 0.80 of uninstrumented', measured: chain.toFixed(2), met: chain >= 0.8 },
+    { name: '`chain` p99 ≤ 1.5x uninstrumented', measured: `${chainP99.toFixed(2)}x`, met: chainP99 <= 1.5 },
+    { name: 'start-up ≤ +100 ms and ≤ +20 MB (`--import`)', measured: importRow ? `+${importRow.addedMillis.toFixed(0)} ms, +${importRow.addedMegabytes.toFixed(1)} MB` : 'n/a', met: Boolean(importRow && importRow.addedMillis <= 100 && importRow.addedMegabytes <= 20) },
+    { name: 'correlated log line ≤ 1.2x a plain pino line', measured: `${logRatio.toFixed(2)}x`, met: logRatio <= 1.2 },
+  ];
+}
+
 function render() {
   const lines = ['# Benchmarks', '', `Measured ${new Date().toISOString().slice(0, 10)} with \`pnpm bench\` on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}.`,
     `Service pinned to core ${SERVICE_CORE}; autocannon (${connections} connections), the downstream service and the OTLP sink on core ${LOAD_CORE}. ${rounds} interleaved round(s) of ${seconds} s after a ${warmupSeconds} s warm-up per run; medians.`,
@@ -79,8 +104,10 @@ function render() {
     lines.push(`## ${scenario}`, '', '| configuration | req/s | ratio | p50 ms | p99 ms | p99 ratio | CPU µs/req | RSS MB |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const [name, runs] of Object.entries(byName)) {
       const ratio = median(runs.map((run, index) => run.requestsPerSecond / (baseline[index]?.requestsPerSecond ?? NaN)));
-      const p99Ratio = median(runs.map((run, index) => run.latencyP99 / (baseline[index]?.latencyP99 ?? NaN)));
-      lines.push(`| ${name} | ${median(runs.map((run) => run.requestsPerSecond)).toFixed(0)} | ${ratio.toFixed(2)} | ${median(runs.map((run) => run.latencyP50))} | ${median(runs.map((run) => run.latencyP99))} | ${p99Ratio.toFixed(2)} | ${median(runs.map((run) => run.cpuMicrosPerRequest)).toFixed(0)} | ${median(runs.map((run) => run.rss)).toFixed(0)} |`);
+      // autocannon reports whole milliseconds: a baseline p99 of 0 ms gives no ratio for that round.
+      const p99Ratios = runs.map((run, index) => run.latencyP99 / (baseline[index]?.latencyP99 || NaN)).filter(Number.isFinite);
+      const p99Ratio = p99Ratios.length > 0 ? median(p99Ratios) : NaN;
+      lines.push(`| ${name} | ${median(runs.map((run) => run.requestsPerSecond)).toFixed(0)} | ${ratio.toFixed(2)} | ${median(runs.map((run) => run.latencyP50))} | ${median(runs.map((run) => run.latencyP99))} | ${Number.isFinite(p99Ratio) ? p99Ratio.toFixed(2) : '—'} | ${median(runs.map((run) => run.cpuMicrosPerRequest)).toFixed(0)} | ${median(runs.map((run) => run.rss)).toFixed(0)} |`);
     }
     lines.push('');
   }
@@ -91,10 +118,12 @@ function render() {
   }
   lines.push('', '## Hot primitives (in-process, ns per operation)', '', '| operation | ns/op |', '| --- | --- |');
   for (const [name, nanos] of Object.entries(micro)) lines.push(`| ${name} | ${nanos.toFixed(0)} |`);
-  lines.push('', '## Targets and where the time goes', '',
-    'Threadline aims at 0.80 of uninstrumented throughput for `chain` and 0.75 for `hello` with every signal exported at 100% sampling, p99 within 1.5x, start-up within +100 ms and +20 MB, and a correlated log line within 1.2x a plain pino line. Start-up is within its target; the throughput, p99 and log-line targets are not met yet.',
+  lines.push('', '## Targets and where the time goes', '', '| target | measured | met |', '| --- | --- | --- |');
+  for (const target of targets()) lines.push(`| ${target.name} | ${target.measured} | ${target.met ? 'yes' : 'no'} |`);
+  lines.push('',
+    'Where the time goes (CPU profiles of `hello` and `chain` under load, `--cpu-prof`): per request, the server span\'s start (request ID, attributes, propagation extract, span creation, context, the response header) and end (span end, protobuf encoding, the duration histogram); on Node 20 the async_hooks behind AsyncLocalStorage (an init callback for every async resource of the request); for `chain` also the client span with `traceparent`/`baggage` injection and the log line\'s OTLP record. Each is a few microseconds; there is no single large item left.',
     '',
-    'From CPU profiles of `hello` under load: Node 20\'s AsyncLocalStorage (`enterWith` per request, built on async_hooks) costs about 10 µs a request and subscribing to `http.server.request.start` about 5 µs in a bare server; OTLP protobuf encoding (`@opentelemetry/otlp-transformer`) costs the per-span figure above on the event loop; span start and end, exemplar bookkeeping and the metrics SDK\'s attribute hashing follow. A span encoder of Threadline\'s own (as for metrics), one-step request-context construction and cached metric attribute sets are the next steps.',
+    'Why the ratios are hard on this machine: the uninstrumented `hello` service costs about 20 µs of CPU a request, so 0.75 leaves about 7 µs for everything per request. And a slower service pays for the load generator\'s idleness: when responses come less often, each response write wakes autocannon on the other core, and that wake-up is charged to the service\'s `writev`. Measured the same way, a service that only spins 30 µs per request (no telemetry at all) keeps 0.39 of the throughput and its `writev` grows from about 9 to 16 µs a request.',
     '');
   return lines.join('\n');
 }
