@@ -3,10 +3,12 @@
 //   SCENARIO=hello  plain response
 //   SCENARIO=chain  one outbound HTTP call to DOWNSTREAM_URL + one structured log line
 //   SCENARIO=db     one PostgreSQL query + one structured log line
+//   SPIN_MICROS=n   busy-wait n µs per request first: a known per-request cost, no telemetry
 const http = require('node:http');
 const pino = require('pino');
 
 const scenario = process.env.SCENARIO;
+const spinNanos = BigInt(Math.round(Number(process.env.SPIN_MICROS ?? 0) * 1000));
 const log = pino();
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const pool = scenario === 'db' ? new (require('pg').Pool)({ host: '127.0.0.1', user: 'postgres', database: 'test', max: 10 }) : undefined;
@@ -21,6 +23,10 @@ function callDownstream() {
 }
 
 const server = http.createServer(async (request, response) => {
+  if (spinNanos > 0n) {
+    const until = process.hrtime.bigint() + spinNanos;
+    while (process.hrtime.bigint() < until);
+  }
   try {
     if (scenario === 'chain') {
       const status = await callDownstream();
