@@ -1,6 +1,6 @@
 import { format } from 'node:util';
 import { LOG_FIELDS } from '@threadline/core';
-import { correlationFields } from './correlation-fields';
+import { activeCorrelationFields } from './correlation-fields';
 import type { LogLevelName, LogSink } from './types';
 
 const METHODS: Record<'log' | 'info' | 'warn' | 'error' | 'debug', { level: LogLevelName; stream: 'stdout' | 'stderr' }> = {
@@ -27,7 +27,7 @@ export function correlateConsole(service: string, sink: LogSink | undefined): ()
         [LOG_FIELDS.timestamp]: new Date().toISOString(),
         [LOG_FIELDS.level]: level,
         [LOG_FIELDS.service]: service,
-        ...correlationFields(),
+        ...activeCorrelationFields(),
         message,
       };
       process[stream].write(`${JSON.stringify(line)}\n`);

@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { LogFields } from './types';
 import { LOG_FIELDS, PROTECTED_LOG_FIELDS, getRequestContext } from '@threadline/core';
@@ -23,6 +24,30 @@ export function correlationFields(active = context.active()): LogFields {
   }
   return fields;
 }
+
+/**
+ * Memoizes `compute(active)` while the active context, and its request's attributes, stay the
+ * same: consecutive log lines of one request share one result.
+ */
+export function perActiveContext<T>(compute: (active: Context) => T): () => T {
+  let lastActive: Context | undefined;
+  let lastRequest: { version: number } | undefined;
+  let lastVersion = 0;
+  let last: T | undefined;
+  return () => {
+    const active = context.active();
+    if (active === lastActive && (lastRequest === undefined || lastRequest.version === lastVersion)) return last as T;
+    const request = getRequestContext(active);
+    last = compute(active);
+    lastActive = active;
+    lastRequest = request;
+    lastVersion = request?.version ?? 0;
+    return last;
+  };
+}
+
+/** `correlationFields()` of the active context, memoized per context (not to be mutated). */
+export const activeCorrelationFields: () => Readonly<LogFields> = perActiveContext(correlationFields);
 
 /**
  * A caller's fields, safe to merge: correlation names are dropped (a logged object can never

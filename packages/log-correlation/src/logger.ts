@@ -1,7 +1,7 @@
-import { context, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import type { LoggerLevel } from '@threadline/core';
 import { LOG_FIELDS, getRequestContext } from '@threadline/core';
-import { callerFields, correlationFields } from './correlation-fields';
+import { callerFields, correlationFields, perActiveContext } from './correlation-fields';
 import { isoTimestampField } from './iso-timestamp';
 import { ownPinoOptions } from './own-loggers';
 import { createPrettyDestination } from './pretty-destination';
@@ -64,34 +64,18 @@ const NO_BINDINGS: LogFields = {};
  */
 function createCorrelatedChildren(instance: PinoInstance): () => PinoInstance {
   const children = new WeakMap<object, { version: number; child: PinoInstance }>();
-  // The last context looked up: consecutive lines of one request share it.
-  let lastActive: object | undefined;
-  let lastRequest: { version: number } | undefined;
-  let lastVersion = 0;
-  let lastChild = instance;
-  return () => {
-    const active = context.active();
-    if (active === lastActive && (lastRequest === undefined || lastRequest.version === lastVersion)) return lastChild;
+  return perActiveContext((active) => {
     const span = trace.getSpan(active);
     const request = getRequestContext(active);
     const owner = span ?? request;
-    let child = instance;
-    if (owner) {
-      const version = request?.version ?? 0;
-      const cached = children.get(owner);
-      if (cached && cached.version === version) {
-        child = cached.child;
-      } else {
-        child = instance.child(correlationFields(active));
-        children.set(owner, { version, child });
-      }
-    }
-    lastActive = active;
-    lastRequest = request;
-    lastVersion = request?.version ?? 0;
-    lastChild = child;
+    if (!owner) return instance;
+    const version = request?.version ?? 0;
+    const cached = children.get(owner);
+    if (cached && cached.version === version) return cached.child;
+    const child = instance.child(correlationFields(active));
+    children.set(owner, { version, child });
     return child;
-  };
+  });
 }
 
 function wrap(instance: PinoInstance, bindings: LogFields, sink: LogSink | undefined): Logger {

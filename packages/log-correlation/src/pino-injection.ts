@@ -1,4 +1,4 @@
-import { callerFields, correlationFields } from './correlation-fields';
+import { activeCorrelationFields, callerFields } from './correlation-fields';
 import { ownPinoOptions } from './own-loggers';
 import { levelFromPino } from './severity';
 import type { LogFields, LogSink } from './types';
@@ -28,7 +28,7 @@ export function wrapPino(original: PinoFactory, sink: LogSink | undefined): Pino
     const options: PinoOptions = hasOptions ? { ...(first as PinoOptions) } : {};
     const rest = hasOptions ? args.slice(1) : args;
     const userMixin = options.mixin;
-    options.mixin = (mergeObject, level, logger) => ({ ...(userMixin ? userMixin(mergeObject, level, logger) : {}), ...correlationFields() });
+    options.mixin = (mergeObject, level, logger) => ({ ...(userMixin ? userMixin(mergeObject, level, logger) : {}), ...activeCorrelationFields() });
     const userMerge = options.mixinMergeStrategy;
     options.mixinMergeStrategy = (mergeObject, mixinObject) => Object.assign(userMerge ? userMerge(mergeObject, {}) : mergeObject, mixinObject);
     if (sink) options.hooks = { ...options.hooks, logMethod: exportingLogMethod(options.hooks?.logMethod, sink) };

@@ -1,5 +1,5 @@
 import { PROTECTED_LOG_FIELDS } from '@threadline/core';
-import { callerFields, correlationFields } from './correlation-fields';
+import { activeCorrelationFields, callerFields } from './correlation-fields';
 import { levelFromName } from './severity';
 import type { LogFields, LogSink } from './types';
 
@@ -22,7 +22,7 @@ export function instrumentWinston(winston: Winston, sink: LogSink | undefined): 
     for (const key of PROTECTED_LOG_FIELDS) {
       if (key !== 'level' && key !== 'timestamp') delete info[key];
     }
-    Object.assign(info, correlationFields());
+    Object.assign(info, activeCorrelationFields());
     if (sink) {
       const { level, message, ...rest } = info;
       sink.emit({ level: levelFromName(String(level)), body: String(message ?? ''), attributes: callerFields(rest as LogFields) });

@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { createRequestContext, withRequestContext } from '@threadline/core';
+import { createRequestContext, recordFeatureFlag, setRequestAttributes, withRequestContext } from '@threadline/core';
 import { createLogger } from '../src/logger';
 import type { LogRecordInput } from '../src/types';
 
@@ -48,6 +48,28 @@ describe('createLogger', () => {
     expect(new Date(String(lines[0]!.timestamp)).toISOString()).toBe(lines[0]!.timestamp);
     expect(records).toEqual([{ level: 'error', body: 'order.processing.failed', attributes: expect.objectContaining({ orderId: 42, 'error.type': 'TypeError' }) }]);
     expect(records[0]!.attributes).not.toHaveProperty('trace_id');
+  });
+
+  it('renews the fields when the request gains attributes, and drops them outside the request', () => {
+    const { logger, lines } = capture();
+    inRequest(() => {
+      logger.info('first');
+      logger.info('second');
+      setRequestAttributes({ userId: 'u-7' });
+      logger.info('third');
+      recordFeatureFlag('new-pricing', true);
+      logger.info('fourth');
+    });
+    logger.info('after');
+    expect(lines.map((line) => [line.event, line.userId, line.request_id])).toEqual([
+      ['first', undefined, 'req-1'],
+      ['second', undefined, 'req-1'],
+      ['third', 'u-7', 'req-1'],
+      ['fourth', 'u-7', 'req-1'],
+      ['after', undefined, undefined],
+    ]);
+    expect(lines[3]!.feature_flags).toEqual({ 'new-pricing': true });
+    expect(lines[2]).not.toHaveProperty('feature_flags');
   });
 
   it('writes no correlation fields outside a request, and drops spoofed ones', () => {
