@@ -5,7 +5,8 @@ import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { decodeProtobuf } from '@threadline/testing';
-import { SpanBatch } from '../src/span-protobuf';
+import { ProtobufWriter } from '@threadline/core';
+import { SpanBatch, writeSpan } from '../src/span-protobuf';
 
 /** Spans of every shape the SDK produces, from two resources and three scopes. */
 function endedSpans(): ReadableSpan[] {
@@ -88,6 +89,19 @@ describe('span protobuf encoding', () => {
     const received = request.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans));
     expect(received.find((span) => span.name === 'GET /orders/:id')).toMatchObject({ traceId: '0af7651916cd43dd8448eb211c80319c', traceState: 'vendor=a,other=b', parentSpanId: 'b7ad6b7169203331' });
     expect(received).toHaveLength(spans.length);
+  });
+
+  it('writes span flags: the trace flags and whether the parent is remote', () => {
+    // The decoder the receiver uses predates the flags field (16, fixed32), so read its bytes:
+    // writeSpan writes it last, as tag 0x85 0x01 and four little-endian bytes.
+    const flagsOf = (span: ReadableSpan) => {
+      const bytes = Buffer.from(new ProtobufWriter().message(1, (writer) => writeSpan(writer, 2, span)).finish());
+      expect([...bytes.subarray(-6, -4)]).toEqual([0x85, 0x01]);
+      return bytes.readUInt32LE(bytes.length - 4);
+    };
+    const spans = endedSpans();
+    expect(flagsOf(spans.find((span) => span.name === 'GET /orders/:id')!)).toBe(0x301);
+    expect(flagsOf(spans.find((span) => span.name === 'SELECT test')!)).toBe(0x101);
   });
 
   it('keeps a batch whole when one span fails to encode', () => {
