@@ -45,7 +45,7 @@ export { OtlpExportError } from './otlp/export-response';
 export type { OtlpHttpTransportOptions } from './otlp/http-transport';
 export { abortInFlightExports, createOtlpHttpTransport, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from './otlp/http-transport';
 export type { RetryPolicy } from './otlp/retrying-transport';
-export { createRetryingTransport, DEFAULT_RETRY_POLICY } from './otlp/retrying-transport';
+export { createRetryingTransport, createSignalTransport, DEFAULT_RETRY_POLICY } from './otlp/retrying-transport';
 export { parseRetryAfter } from './otlp/retry-after';
 export { ProtobufWriter } from './otlp/protobuf-writer';
 export type { BatchLimits, BatchingExporterOptions, EncodedBatch } from './otlp/batching-exporter';

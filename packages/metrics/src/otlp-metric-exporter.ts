@@ -1,6 +1,6 @@
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ExporterTransport, SignalExportConfig } from '@threadline/core';
-import { createOtlpHttpTransport, createRetryingTransport, describeError } from '@threadline/core';
+import { createSignalTransport, describeError } from '@threadline/core';
 import { encodeJson, encodeProtobuf } from './otlp-encoding';
 import { toOtlpModel } from './otlp-model';
 
@@ -30,14 +30,7 @@ export class OtlpMetricExporter implements PushMetricExporter {
       this.fail(error, resultCallback);
       return;
     }
-    this.transport ??= createRetryingTransport(
-      createOtlpHttpTransport({
-        url: this.config.url,
-        contentType: this.config.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
-        headers: this.config.headers,
-        compression: this.config.compression,
-      }),
-    );
+    this.transport ??= createSignalTransport(this.config);
     this.transport.send(body, this.config.timeoutMillis).then(
       (response) => {
         if (response.status === 'success') resultCallback({ code: 0 });

@@ -2,8 +2,7 @@ import { describeError } from '../diagnostics';
 import type { Diagnostics } from '../diagnostics';
 import type { SignalExportConfig } from '../types';
 import type { ExporterTransport } from './export-response';
-import { createOtlpHttpTransport } from './http-transport';
-import { createRetryingTransport } from './retrying-transport';
+import { createSignalTransport } from './retrying-transport';
 
 /** Items encoded into one OTLP export request. */
 export interface EncodedBatch<Item> {
@@ -25,6 +24,7 @@ export interface BatchingExporterOptions<Item> {
   what: string;
   /** The environment variable that sets the queue limit, for the queue-full message. */
   queueSizeVariable: string;
+  /** Where to send; the protocol must be OTLP/HTTP protobuf (what the batches are). */
   export: SignalExportConfig;
   limits: BatchLimits;
   diagnostics: Diagnostics;
@@ -125,10 +125,7 @@ export class BatchingOtlpExporter<Item> {
 
   private async send(body: Uint8Array): Promise<void> {
     try {
-      const config = this.options.export;
-      this.transport ??= createRetryingTransport(
-        createOtlpHttpTransport({ url: config.url, contentType: 'application/x-protobuf', headers: config.headers, compression: config.compression }),
-      );
+      this.transport ??= createSignalTransport(this.options.export);
       const response = await this.transport.send(body, this.timeoutMillis);
       if (response.status !== 'success') this.fail(response.error ?? new Error(`${this.options.what} export failed`));
     } catch (error) {

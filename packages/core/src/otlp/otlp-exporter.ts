@@ -1,6 +1,5 @@
 import type { SignalExportConfig } from '../types';
-import { createOtlpHttpTransport } from './http-transport';
-import { createRetryingTransport } from './retrying-transport';
+import { createSignalTransport } from './retrying-transport';
 
 /** A timeout of 0 means no limit; timers cannot go past 2^31-1 ms. */
 const MAX_TIMER_MILLIS = 2_147_483_647;
@@ -81,14 +80,7 @@ export class OtlpExporter<Item> implements Exporter<Item> {
     /* eslint-enable @typescript-eslint/no-require-imports */
     const parts = SIGNAL_PARTS[this.signal];
     const isJson = this.config.protocol === 'http/json';
-    const transport = createRetryingTransport(
-      createOtlpHttpTransport({
-        url: this.config.url,
-        contentType: isJson ? 'application/json' : 'application/x-protobuf',
-        headers: this.config.headers,
-        compression: this.config.compression,
-      }),
-    );
+    const transport = createSignalTransport(this.config);
     type Serializer = Parameters<typeof base.createOtlpNetworkExportDelegate>[1];
     type Helper = Parameters<typeof nodeHttp.createOtlpHttpExporterMetrics>[1];
     const metrics = nodeHttp.createOtlpHttpExporterMetrics(

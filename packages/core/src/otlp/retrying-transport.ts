@@ -1,5 +1,7 @@
 import type { ExportResponse, ExporterTransport } from './export-response';
 import { remainingExitMillis } from '../exit-state';
+import type { SignalExportConfig } from '../types';
+import { createOtlpHttpTransport } from './http-transport';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -52,4 +54,16 @@ export function createRetryingTransport(inner: ExporterTransport, policy: RetryP
 
 function sleepUnref(millis: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, millis).unref());
+}
+
+/** The transport for one signal's export settings: OTLP/HTTP per its protocol, with retries. */
+export function createSignalTransport(config: SignalExportConfig): ExporterTransport {
+  return createRetryingTransport(
+    createOtlpHttpTransport({
+      url: config.url,
+      contentType: config.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
+      headers: config.headers,
+      compression: config.compression,
+    }),
+  );
 }
