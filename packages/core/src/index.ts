@@ -12,6 +12,8 @@ export type {
   ResolvedConfig,
   SamplerName,
   SignalExportConfig,
+  SignalLifecycle,
+  ExportFailures,
   ThreadlineOptions,
   TracesExporterName,
 } from './types';
@@ -41,7 +43,7 @@ export type { ProcessHooksOptions } from './process-hooks';
 export { installProcessHooks } from './process-hooks';
 export { getGlobalState, setGlobalState } from './global-state';
 export type { ExportResponse, ExporterTransport } from './otlp/export-response';
-export { OtlpExportError } from './otlp/export-response';
+export { OtlpExportError, combineExportFailures } from './otlp/export-response';
 export type { OtlpHttpTransportOptions } from './otlp/http-transport';
 export { abortInFlightExports, createOtlpHttpTransport, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from './otlp/http-transport';
 export type { RetryPolicy } from './otlp/retrying-transport';

@@ -138,6 +138,21 @@ export interface SignalExportConfig {
   timeoutMillis: number;
 }
 
+/** Failed OTLP exports since start, and the last reason. */
+export interface ExportFailures {
+  count: number;
+  lastError: string | undefined;
+}
+
+/** What each signal package hands the bootstrap to drive its export. */
+export interface SignalLifecycle {
+  /** True when something was recorded since the last flush. */
+  hasPendingWork(): boolean;
+  exportFailures(): ExportFailures;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
 /** How a flush or shutdown ended. Never a rejection. */
 export interface LifecycleResult {
   status: 'ok' | 'timeout' | 'failed' | 'disabled';

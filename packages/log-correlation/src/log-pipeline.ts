@@ -2,20 +2,16 @@ import { ROOT_CONTEXT, context, isSpanContextValid, trace } from '@opentelemetry
 import { suppressTracing } from '@opentelemetry/core';
 import type { Logger as OtelLogger } from '@opentelemetry/api-logs';
 import type { LoggerProvider, LogRecordExporter } from '@opentelemetry/sdk-logs';
-import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
-import { BatchingOtlpExporter, OtlpExporter, REQUEST_ID_ATTRIBUTE, THREADLINE_VERSION, encodeResourceField, getRequestContext } from '@threadline/core';
+import type { Attributes, Diagnostics, ResolvedConfig, SignalLifecycle } from '@threadline/core';
+import { BatchingOtlpExporter, OtlpExporter, combineExportFailures, REQUEST_ID_ATTRIBUTE, THREADLINE_VERSION, encodeResourceField, getRequestContext } from '@threadline/core';
 import type { EncodableLogRecord } from './log-protobuf';
 import { LogBatch } from './log-protobuf';
 import { SEVERITY_NUMBER } from './severity';
 import type { LogRecordInput, LogSink } from './types';
 
 /** What the bootstrap drives: the sink every logger writes to, and the lifecycle of its export. */
-export interface LogPipeline {
+export interface LogPipeline extends SignalLifecycle {
   sink: LogSink;
-  hasPendingWork(): boolean;
-  exportFailures(): { count: number; lastError: string | undefined };
-  forceFlush(): Promise<void>;
-  shutdown(): Promise<void>;
 }
 
 const SCOPE = { name: '@threadline/log-correlation', version: THREADLINE_VERSION };
@@ -98,13 +94,7 @@ export function createLogPipeline(config: ResolvedConfig, resourceAttributes: At
   return {
     sink,
     hasPendingWork: () => pending > 0,
-    exportFailures: () => {
-      const failing = [...otlpExporters, ...(direct ? [direct] : [])];
-      return {
-        count: failing.reduce((sum, exporter) => sum + exporter.failedExports, 0),
-        lastError: failing.map((exporter) => exporter.lastError).find(Boolean),
-      };
-    },
+    exportFailures: () => combineExportFailures(direct ? [...otlpExporters, direct] : otlpExporters),
     forceFlush: async () => {
       pending = 0;
       await Promise.all([provider?.forceFlush(), direct?.forceFlush()]);

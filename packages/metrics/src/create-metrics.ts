@@ -2,7 +2,7 @@ import type { Meter, MeterProvider as ApiMeterProvider } from '@opentelemetry/ap
 import { metrics } from '@opentelemetry/api';
 import type { MeterProvider, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
-import { THREADLINE_VERSION } from '@threadline/core';
+import { THREADLINE_VERSION, combineExportFailures } from '@threadline/core';
 import { DurationHistogram, DurationHistogramProducer } from './duration-histograms';
 import { OtlpMetricExporter } from './otlp-metric-exporter';
 import { DbDurationProcessor, recordHttpDurations } from './request-metrics';
@@ -88,10 +88,7 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
     getMeter: (name = '@threadline/app') => load().getMeter(name),
     spanProcessor: new DbDurationProcessor(database, onRecord),
     hasPendingWork: () => dirty,
-    exportFailures: () => ({
-      count: otlpExporters.reduce((sum, exporter) => sum + exporter.failedExports, 0),
-      lastError: otlpExporters.map((exporter) => exporter.lastError).find(Boolean),
-    }),
+    exportFailures: () => combineExportFailures(otlpExporters),
     forceFlush: () => {
       dirty = false;
       return provider?.forceFlush() ?? Promise.resolve();

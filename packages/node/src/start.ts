@@ -1,6 +1,7 @@
-import type { Diagnostics, LifecycleResult, ResolvedConfig, ThreadlineOptions } from '@threadline/core';
+import type { Diagnostics, ExportFailures, LifecycleResult, ResolvedConfig, ThreadlineOptions } from '@threadline/core';
 import {
   abortInFlightExports,
+  combineExportFailures,
   createDiagnostics,
   createResourceAttributes,
   describeError,
@@ -53,10 +54,7 @@ function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): 
   const logs = setUpLogCorrelation(config, resourceAttributes, diagnostics);
   registerLogging(config, logs.pipeline.sink);
   const signals = [tracing, logs.pipeline, metrics];
-  const exportFailures = (): { count: number; lastError: string | undefined } => {
-    const failures = signals.map((signal) => signal.exportFailures());
-    return { count: failures.reduce((sum, failure) => sum + failure.count, 0), lastError: failures.map((failure) => failure.lastError).find(Boolean) };
-  };
+  const exportFailures = (): ExportFailures => combineExportFailures(signals.map((signal) => signal.exportFailures()));
   const flushAll = (): Promise<void> => Promise.all(signals.map((signal) => signal.forceFlush())).then(() => undefined);
   const shutdownAll = (): Promise<void> => {
     logs.uninstall();

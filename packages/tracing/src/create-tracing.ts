@@ -4,7 +4,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
-import { THREADLINE_VERSION } from '@threadline/core';
+import { THREADLINE_VERSION, combineExportFailures } from '@threadline/core';
 import { HexBlockIdGenerator } from './id-generator';
 import { InstrumentationSampler } from './instrumentation-sampler';
 import { DbQueryRedactor } from './db/db-query-redactor';
@@ -67,10 +67,7 @@ export function createTracing(
   return {
     provider,
     hasPendingWork: () => pending.hasPendingWork(),
-    exportFailures: () => ({
-      count: exports.failing.reduce((sum, exporter) => sum + exporter.failedExports, 0),
-      lastError: exports.failing.map((exporter) => exporter.lastError).find(Boolean),
-    }),
+    exportFailures: () => combineExportFailures(exports.failing),
     forceFlush: () => provider.forceFlush(),
     shutdown: () => {
       disableInstrumentations();

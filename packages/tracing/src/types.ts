@@ -1,12 +1,7 @@
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
+import type { SignalLifecycle } from '@threadline/core';
 
-/** What `createTracing` hands back to the bootstrap. */
-export interface Tracing {
+/** What `createTracing` hands back to the bootstrap (pending work: a sampled span ended). */
+export interface Tracing extends SignalLifecycle {
   provider: TracerProvider;
-  /** True when a sampled span ended since the last flush. */
-  hasPendingWork(): boolean;
-  /** Failed OTLP exports since start, and the last reason. */
-  exportFailures(): { count: number; lastError: string | undefined };
-  forceFlush(): Promise<void>;
-  shutdown(): Promise<void>;
 }

@@ -1,3 +1,5 @@
+import type { ExportFailures } from '../types';
+
 /** The shape OpenTelemetry's OTLP export delegate expects back from a transport. */
 export type ExportResponse =
   | { status: 'success'; data?: Uint8Array }
@@ -19,4 +21,15 @@ export class OtlpExportError extends Error {
     super(message);
     this.name = 'OtlpExportError';
   }
+}
+
+/** Several exporters' failures as one: the total, and the first last reason there is. */
+export function combineExportFailures(failures: Iterable<ExportFailures | { failedExports: number; lastError: string | undefined }>): ExportFailures {
+  let count = 0;
+  let lastError: string | undefined;
+  for (const failure of failures) {
+    count += 'count' in failure ? failure.count : failure.failedExports;
+    lastError ??= failure.lastError || undefined;
+  }
+  return { count, lastError };
 }

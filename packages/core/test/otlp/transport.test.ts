@@ -3,6 +3,7 @@ import { startOtlpReceiver } from '@threadline/testing';
 import { createOtlpHttpTransport, MAX_REQUEST_BYTES } from '../../src/otlp/http-transport';
 import { createRetryingTransport } from '../../src/otlp/retrying-transport';
 import type { RetryPolicy } from '../../src/otlp/retrying-transport';
+import { combineExportFailures } from '../../src/otlp/export-response';
 
 // An empty ExportTraceServiceRequest is a valid protobuf body (zero bytes).
 const EMPTY_REQUEST = new Uint8Array(0);
@@ -110,5 +111,17 @@ describe('OTLP/HTTP transport', () => {
     sender.shutdown();
     expect(result.status).toBe('failure');
     expect(receiver.requests).toHaveLength(0);
+  });
+});
+
+describe('combineExportFailures', () => {
+  it('adds the counts and keeps the first reason given, from exporters or summaries', () => {
+    expect(combineExportFailures([])).toEqual({ count: 0, lastError: undefined });
+    expect(combineExportFailures([
+      { failedExports: 0, lastError: undefined },
+      { count: 2, lastError: '' },
+      { failedExports: 3, lastError: 'HTTP 400' },
+      { count: 1, lastError: 'timed out' },
+    ])).toEqual({ count: 6, lastError: 'HTTP 400' });
   });
 });
