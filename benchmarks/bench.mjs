@@ -69,6 +69,10 @@ const micro = runMicroBenchmarks(quick);
 writeFileSync(join(here, '..', 'docs', 'benchmarks.md'), render());
 process.stdout.write(render());
 
+/**
+ * The median over rounds of a configuration's `field` against the same round's uninstrumented
+ * run. autocannon reports whole milliseconds: a baseline p99 of 0 ms gives no ratio that round.
+ */
 function ratioOf(scenario, name, field) {
   const runs = samples[scenario]?.[name] ?? [];
   const baseline = samples[scenario]?.['no instrumentation'] ?? [];
@@ -100,13 +104,10 @@ function render() {
     'Every instrumented configuration exports traces, metrics and logs over OTLP/HTTP (protobuf) to the local sink. `chain` makes one outbound HTTP call and writes one pino log line; `db` runs one PostgreSQL query and writes one log line; `hello` answers at once.', ''];
   for (const scenario of SCENARIOS) {
     const byName = samples[scenario] ?? {};
-    const baseline = byName['no instrumentation'] ?? [];
     lines.push(`## ${scenario}`, '', '| configuration | req/s | ratio | p50 ms | p99 ms | p99 ratio | CPU µs/req | RSS MB |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const [name, runs] of Object.entries(byName)) {
-      const ratio = median(runs.map((run, index) => run.requestsPerSecond / (baseline[index]?.requestsPerSecond ?? NaN)));
-      // autocannon reports whole milliseconds: a baseline p99 of 0 ms gives no ratio for that round.
-      const p99Ratios = runs.map((run, index) => run.latencyP99 / (baseline[index]?.latencyP99 || NaN)).filter(Number.isFinite);
-      const p99Ratio = p99Ratios.length > 0 ? median(p99Ratios) : NaN;
+      const ratio = ratioOf(scenario, name, 'requestsPerSecond');
+      const p99Ratio = ratioOf(scenario, name, 'latencyP99');
       lines.push(`| ${name} | ${median(runs.map((run) => run.requestsPerSecond)).toFixed(0)} | ${ratio.toFixed(2)} | ${median(runs.map((run) => run.latencyP50))} | ${median(runs.map((run) => run.latencyP99))} | ${Number.isFinite(p99Ratio) ? p99Ratio.toFixed(2) : '—'} | ${median(runs.map((run) => run.cpuMicrosPerRequest)).toFixed(0)} | ${median(runs.map((run) => run.rss)).toFixed(0)} |`);
     }
     lines.push('');
