@@ -49,7 +49,7 @@ export { abortInFlightExports, createOtlpHttpTransport, MAX_REQUEST_BYTES, MAX_R
 export type { RetryPolicy } from './otlp/retrying-transport';
 export { createRetryingTransport, createSignalTransport, DEFAULT_RETRY_POLICY } from './otlp/retrying-transport';
 export { parseRetryAfter } from './otlp/retry-after';
-export { ProtobufWriter } from './otlp/protobuf-writer';
+export { ProtobufWriter, millisToHrTime } from './otlp/protobuf-writer';
 export type { BatchLimits, BatchingExporterOptions, EncodedBatch } from './otlp/batching-exporter';
 export { BatchingOtlpExporter } from './otlp/batching-exporter';
 export type { ScopeFields } from './otlp/otlp-protobuf';

@@ -1,6 +1,6 @@
 import type { SpanContext } from '@opentelemetry/api';
 import type { EncodedBatch } from '@threadline/core';
-import { ProtobufWriter, writeAnyValue, writeAttributes, writeScope } from '@threadline/core';
+import { ProtobufWriter, millisToHrTime, writeAnyValue, writeAttributes, writeScope } from '@threadline/core';
 
 /*
  * Field numbers from opentelemetry/proto/collector/logs/v1 and logs/v1 (OTLP 1.x):
@@ -24,11 +24,6 @@ export interface EncodableLogRecord {
 export interface LogRecordLimits {
   attributeCountLimit: number;
   attributeValueLengthLimit: number;
-}
-
-function hrTime(millis: number): [number, number] {
-  const seconds = Math.floor(millis / 1000);
-  return [seconds, Math.round((millis - seconds * 1000) * 1e6)];
 }
 
 function truncated(value: unknown, limit: number): unknown {
@@ -73,7 +68,7 @@ export class LogBatch implements EncodedBatch<EncodableLogRecord> {
     const writer = this.records;
     const before = writer.length;
     try {
-      const time = hrTime(record.timeMillis);
+      const time = millisToHrTime(record.timeMillis);
       const start = writer.begin(2);
       writer.hrTime(1, time).hrTime(11, time);
       writer.uint(2, record.severityNumber).string(3, record.severityText);

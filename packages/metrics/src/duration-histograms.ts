@@ -1,7 +1,7 @@
 import type { HrTime, SpanContext } from '@opentelemetry/api';
 import type { CollectionResult, DataPoint, Histogram, MetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { Resource } from '@opentelemetry/resources';
-import { REQUEST_ID_ATTRIBUTE } from '@threadline/core';
+import { REQUEST_ID_ATTRIBUTE, millisToHrTime } from '@threadline/core';
 
 export interface StoredExemplar {
   value: number;
@@ -46,11 +46,6 @@ const INSTRUMENT_HISTOGRAM = 'HISTOGRAM';
 const VALUE_TYPE_DOUBLE = 1;
 const CUMULATIVE = 1;
 const DATA_POINT_HISTOGRAM = 0;
-
-function hrTimeNow(): HrTime {
-  const millis = Date.now();
-  return [Math.floor(millis / 1000), (millis % 1000) * 1e6];
-}
 
 /**
  * One cumulative explicit-bucket histogram that Threadline records into directly, with
@@ -133,7 +128,7 @@ export class DurationHistogram {
     const buckets = this.boundaries.length + 1;
     return {
       attributes,
-      startTime: hrTimeNow(),
+      startTime: millisToHrTime(Date.now()),
       count: 0,
       sum: 0,
       min: Infinity,
@@ -169,7 +164,7 @@ export class DurationHistogramProducer implements MetricProducer {
   ) {}
 
   collect(): Promise<CollectionResult> {
-    const endTime = hrTimeNow();
+    const endTime = millisToHrTime(Date.now());
     const metrics = this.histograms.map((histogram) => histogram.collect(endTime)).filter((metric): metric is MetricData => metric !== undefined);
     return Promise.resolve({
       resourceMetrics: { resource: this.resource, scopeMetrics: metrics.length > 0 ? [{ scope: this.scope, metrics }] : [] },

@@ -1,3 +1,9 @@
+/** Epoch milliseconds as an HrTime `[seconds, nanoseconds]`, the SDK's and `hrTime()`'s form. */
+export function millisToHrTime(millis: number): [number, number] {
+  const seconds = Math.floor(millis / 1000);
+  return [seconds, Math.round((millis - seconds * 1000) * 1e6)];
+}
+
 /**
  * A growable protobuf writer that encodes in one pass. A nested message reserves one length
  * byte and, when its content turns out to need a longer length, moves the content up by the
