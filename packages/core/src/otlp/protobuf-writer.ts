@@ -83,7 +83,7 @@ export class ProtobufWriter {
 
   /** int64 as a varint: negative values take ten bytes (two's complement), as protobuf says. */
   int64(field: number, value: number | bigint): this {
-    return this.uint(field, typeof value === 'bigint' ? BigInt.asUintN(64, value) : value);
+    return this.uint(field, value);
   }
 
   bool(field: number, value: boolean): this {
@@ -132,8 +132,9 @@ export class ProtobufWriter {
     return this;
   }
 
+  /** Two's complement in 64 bits, which `fixed64` already writes. */
   sfixed64(field: number, value: bigint): this {
-    return this.fixed64(field, BigInt.asUintN(64, value));
+    return this.fixed64(field, value);
   }
 
   double(field: number, value: number): this {
