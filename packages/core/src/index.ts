@@ -11,6 +11,7 @@ export type {
   PropagatorName,
   ResolvedConfig,
   SamplerName,
+  BatchLimits,
   SignalExportConfig,
   SignalLifecycle,
   ExportFailures,
@@ -50,7 +51,7 @@ export type { RetryPolicy } from './otlp/retrying-transport';
 export { createRetryingTransport, createSignalTransport, DEFAULT_RETRY_POLICY } from './otlp/retrying-transport';
 export { parseRetryAfter } from './otlp/retry-after';
 export { ProtobufWriter, millisToHrTime } from './otlp/protobuf-writer';
-export type { BatchLimits, BatchingExporterOptions, EncodedBatch } from './otlp/batching-exporter';
+export type { BatchingExporterOptions, EncodedBatch } from './otlp/batching-exporter';
 export { BatchingOtlpExporter } from './otlp/batching-exporter';
 export type { ScopeFields } from './otlp/otlp-protobuf';
 export { encodeResourceField, writeAnyValue, writeAttributes, writeScope } from './otlp/otlp-protobuf';

@@ -99,7 +99,7 @@ export interface ResolvedConfig {
   traces: SignalExportConfig & { exporters: TracesExporterName[] };
   logs: SignalExportConfig & {
     exporters: LogsExporterName[];
-    batch: { scheduleDelayMillis: number; maxQueueSize: number; maxExportBatchSize: number; exportTimeoutMillis: number };
+    batch: BatchLimits;
     level: LoggerLevel;
     pretty: boolean;
     correlateConsole: boolean;
@@ -116,18 +116,22 @@ export interface ResolvedConfig {
   sampler: SamplerName;
   samplerArg: number;
   propagators: PropagatorName[];
-  batch: {
-    scheduleDelayMillis: number;
-    maxQueueSize: number;
-    maxExportBatchSize: number;
-    exportTimeoutMillis: number;
-  };
+  /** Span batching (OTEL_BSP_*); log batching is `logs.batch` (OTEL_BLRP_*). */
+  batch: BatchLimits;
   limits: { attributeValueLengthLimit: number; attributeCountLimit: number };
   /** The instrumentations that are on. */
   instrumentations: InstrumentationName[];
   ignoreIncomingPaths: string[];
   shutdownTimeoutMillis: number;
   handleSignals: boolean;
+}
+
+/** Batching of an exported signal: what OTEL_BSP_* / OTEL_BLRP_* set. */
+export interface BatchLimits {
+  scheduleDelayMillis: number;
+  maxQueueSize: number;
+  maxExportBatchSize: number;
+  exportTimeoutMillis: number;
 }
 
 export interface SignalExportConfig {

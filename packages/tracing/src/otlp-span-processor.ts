@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, TraceFlags, context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { Diagnostics, ResolvedConfig, SignalExportConfig } from '@threadline/core';
+import type { BatchLimits, Diagnostics, SignalExportConfig } from '@threadline/core';
 import { BatchingOtlpExporter } from '@threadline/core';
 import { SpanBatch } from './span-protobuf';
 
@@ -14,7 +14,7 @@ const UNTRACED = suppressTracing(ROOT_CONTEXT);
 export class OtlpProtobufSpanProcessor implements SpanProcessor {
   private readonly exporter: BatchingOtlpExporter<ReadableSpan>;
 
-  constructor(config: SignalExportConfig, batching: ResolvedConfig['batch'], diagnostics: Diagnostics) {
+  constructor(config: SignalExportConfig, batching: BatchLimits, diagnostics: Diagnostics) {
     this.exporter = new BatchingOtlpExporter({
       what: 'spans',
       queueSizeVariable: 'OTEL_BSP_MAX_QUEUE_SIZE',

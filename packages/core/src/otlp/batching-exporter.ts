@@ -1,6 +1,6 @@
 import { describeError } from '../diagnostics';
 import type { Diagnostics } from '../diagnostics';
-import type { SignalExportConfig } from '../types';
+import type { BatchLimits, SignalExportConfig } from '../types';
 import type { ExporterTransport } from './export-response';
 import { createSignalTransport } from './retrying-transport';
 
@@ -10,13 +10,6 @@ export interface EncodedBatch<Item> {
   add(item: Item): void;
   /** The request body; the batch is not added to afterwards. */
   seal(): Uint8Array;
-}
-
-export interface BatchLimits {
-  scheduleDelayMillis: number;
-  maxQueueSize: number;
-  maxExportBatchSize: number;
-  exportTimeoutMillis: number;
 }
 
 export interface BatchingExporterOptions<Item> {
