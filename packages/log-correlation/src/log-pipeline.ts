@@ -6,7 +6,7 @@ import type { Attributes, Diagnostics, ResolvedConfig, SignalLifecycle } from '@
 import { BatchingOtlpExporter, OtlpExporter, combineExportFailures, REQUEST_ID_ATTRIBUTE, THREADLINE_VERSION, encodeResourceField, getRequestContext } from '@threadline/core';
 import type { EncodableLogRecord } from './log-protobuf';
 import { LogBatch } from './log-protobuf';
-import { SEVERITY_NUMBER } from './severity';
+import { SEVERITY_NUMBER, SEVERITY_TEXT } from './severity';
 import type { LogRecordInput, LogSink } from './types';
 
 /** What the bootstrap drives: the sink every logger writes to, and the lifecycle of its export. */
@@ -69,12 +69,14 @@ export function createLogPipeline(config: ResolvedConfig, resourceAttributes: At
       Object.assign(attributes, record.attributes);
       if (request) attributes[REQUEST_ID_ATTRIBUTE] = request.requestId;
       pending++;
+      const severityNumber = SEVERITY_NUMBER[record.level];
+      const severityText = SEVERITY_TEXT[record.level];
       if (direct) {
         const spanContext = trace.getSpanContext(active);
         direct.offer({
           timeMillis: Date.now(),
-          severityNumber: SEVERITY_NUMBER[record.level],
-          severityText: record.level.toUpperCase(),
+          severityNumber,
+          severityText,
           body: record.body,
           attributes,
           spanContext: spanContext && isSpanContextValid(spanContext) ? spanContext : undefined,
@@ -82,8 +84,8 @@ export function createLogPipeline(config: ResolvedConfig, resourceAttributes: At
       }
       if (exporterNames.length === 0) return;
       load()?.emit({
-        severityNumber: SEVERITY_NUMBER[record.level],
-        severityText: record.level.toUpperCase(),
+        severityNumber,
+        severityText,
         body: record.body,
         attributes: attributes as never,
         context: active,
