@@ -69,6 +69,7 @@ export {
   setRequestAttributes,
   withRequestContext,
 } from './request-context';
+export { createRequestScope } from './request-scope';
 export type { OtlpSignal } from './otlp/otlp-exporter';
 export { OtlpExporter } from './otlp/otlp-exporter';
 export type { HttpRequestEnd } from './http-events';

@@ -1,7 +1,8 @@
-import type { Attributes, Span, Tracer } from '@opentelemetry/api';
-import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { HTTP_REQUEST_END_CHANNEL, errorTypeOf, getRequestContext, publishHttpRequestEnd, redactUrl } from '@threadline/core';
+import type { SpanStarter } from '../span-starter';
 import { normalizeMethod, parseHost, spanName } from './http-semantics';
 
 export interface OutgoingRequest {
@@ -28,7 +29,7 @@ export interface ClientCall {
  * trace themselves).
  */
 export function startClientSpan(
-  tracer: Tracer,
+  spans: SpanStarter,
   request: OutgoingRequest,
   setHeader: (name: string, value: string) => void,
   requestIdHeader: string,
@@ -38,14 +39,10 @@ export function startClientSpan(
   const method = normalizeMethod(request.method);
   const secure = request.protocol === 'https:';
   const host = parseHost(request.host, secure ? 443 : 80);
-  const attributes: Attributes = {
-    'http.request.method': method,
-    'server.port': host.port,
-    'url.full': redactUrl(`${request.protocol}//${request.host}${request.path}`),
-  };
-  if (method === '_OTHER') attributes['http.request.method_original'] = request.method;
-  if (host.address) attributes['server.address'] = host.address;
-  const span = tracer.startSpan(spanName(method), { kind: SpanKind.CLIENT, attributes }, active);
+  const name = spanName(method);
+  const span =
+    spans.unsampled(name, SpanKind.CLIENT, active, { 'http.request.method': method, 'server.port': host.port }) ??
+    spans.start(name, SpanKind.CLIENT, active, clientSpanAttributes(request, method, host));
   propagation.inject(trace.setSpan(active, span), undefined, {
     set: (_carrier, name, value) => setHeader(name, value),
   });
@@ -54,6 +51,18 @@ export function startClientSpan(
   const metricAttributes: Record<string, string | number> = { 'http.request.method': method, 'server.port': host.port, 'url.scheme': secure ? 'https' : 'http' };
   if (host.address) metricAttributes['server.address'] = host.address;
   return { span, startedAt: performance.now(), attributes: metricAttributes, requestId };
+}
+
+/** A recorded client span's attributes; built only for requests the sampler keeps. */
+function clientSpanAttributes(request: OutgoingRequest, method: string, host: Readonly<{ address?: string; port: number }>): Attributes {
+  const attributes: Attributes = {
+    'http.request.method': method,
+    'server.port': host.port,
+    'url.full': redactUrl(`${request.protocol}//${request.host}${request.path}`),
+  };
+  if (method === '_OTHER') attributes['http.request.method_original'] = request.method;
+  if (host.address) attributes['server.address'] = host.address;
+  return attributes;
 }
 
 /** Ends a client span and publishes its measurements (status or error type included). */
@@ -65,7 +74,7 @@ export function endClientCall(call: ClientCall): void {
     kind: 'client',
     durationSeconds: (performance.now() - call.startedAt) / 1000,
     attributes: call.attributes,
-    spanContext: spanContext.traceFlags & 1 ? spanContext : undefined,
+    spanContext: spanContext.traceFlags & TraceFlags.SAMPLED ? spanContext : undefined,
     requestId: call.requestId,
   });
 }

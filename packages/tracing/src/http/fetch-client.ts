@@ -15,7 +15,7 @@ interface UndiciRequest {
  * Client spans for global `fetch` (undici) from undici's diagnostics channels, which allow
  * adding headers at `undici:request:create`. Subscribing does not load undici.
  */
-export const instrumentFetch: Instrumentation = ({ tracer, diagnostics, config }) => {
+export const instrumentFetch: Instrumentation = ({ spans, diagnostics, config }) => {
   const requestIdHeader = config.requestIdHeaders[0] ?? 'x-request-id';
   const calls = new WeakMap<object, ClientCall>();
   const handlers: Record<string, (message: unknown) => void> = {
@@ -23,7 +23,7 @@ export const instrumentFetch: Instrumentation = ({ tracer, diagnostics, config }
       const { request } = message as { request: UndiciRequest };
       const origin = new URL(String(request.origin));
       const call = startClientSpan(
-        tracer,
+        spans,
         { method: request.method, protocol: origin.protocol, host: origin.host, path: request.path },
         (name, value) => request.addHeader(name, value),
         requestIdHeader,

@@ -81,10 +81,10 @@ export const instrumentHttpClient: Instrumentation = (instrumentation) => {
   };
 };
 
-function traceRequest({ tracer, config }: InstrumentationContext, request: ClientRequest): void {
+function traceRequest({ spans, config }: InstrumentationContext, request: ClientRequest): void {
   const host = request.getHeader('host');
   const call = startClientSpan(
-    tracer,
+    spans,
     { method: request.method, protocol: request.protocol, host: typeof host === 'string' ? host : request.host, path: request.path },
     (name, value) => {
       if (!request.headersSent) request.setHeader(name, value);
