@@ -4,15 +4,26 @@ import type { Socket } from 'node:net';
 import type { Attributes, Span } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, REQUEST_ID_BAGGAGE_KEY, createRequestContext, publishHttpRequestEnd, withRequestContext } from '@threadline/core';
+import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, REQUEST_ID_BAGGAGE_KEY, createRequestContext, guard, publishHttpRequestEnd, withRequestContext } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
-import { guarded } from '../instrumentation';
 import { createPathMatcher, normalizeMethod, parseHost, pathOf, spanName } from './http-semantics';
 import { routeOf } from './route';
 import { resolveRequestId } from './request-id-header';
 
 const SPAN_KEY = Symbol.for('threadline.http.server-span');
+const STATE_KEY = Symbol.for('threadline.http.server-request');
 type TracedRequest = IncomingMessage & { [SPAN_KEY]?: Span };
+
+/** What the response's `close` listener needs, kept on the response: the listener is shared. */
+interface ServedRequest {
+  request: IncomingMessage;
+  span: Span;
+  method: string;
+  attributes: Attributes;
+  startedAt: number;
+  requestId: string;
+}
+type TracedResponse = ServerResponse & { [STATE_KEY]?: ServedRequest };
 
 interface RequestStart {
   request: IncomingMessage;
@@ -38,11 +49,31 @@ export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, 
   const ignoredContext = suppressTracing(ROOT_CONTEXT);
   const [echoHeader = 'x-request-id'] = config.requestIdHeaders;
 
-  const onRequestStart = guarded(diagnostics, 'http server', (message: unknown) => {
+  // Whether the request being started (synchronously, in this subscriber) got its context. When
+  // its start fails before that, a clean context is attached instead, so that the previous
+  // request's context does not stay on a keep-alive socket for this request's handler.
+  let attached = false;
+  const attachCleanContext = (): void => {
+    if (!attached) contextManager.attach(ROOT_CONTEXT);
+  };
+  const onResponseClose = guard(diagnostics, 'http server instrumentation', function (this: TracedResponse) {
+    const served = this[STATE_KEY];
+    if (!served) return;
+    this[STATE_KEY] = undefined;
+    const { request, span, method, attributes, startedAt, requestId } = served;
+    const route = routeOf(request, readExpressRoute);
+    const errorType = serverErrorType(this);
+    endServerSpan(span, method, route, this.statusCode, errorType);
+    if (HTTP_REQUEST_END_CHANNEL.hasSubscribers) publishServerEnd(span, attributes, route, this.statusCode, errorType, startedAt, requestId);
+  });
+
+  const onRequestStart = guard(diagnostics, 'http server instrumentation', (message: unknown) => {
+    attached = false;
     const { request, response, socket } = message as RequestStart;
     const path = pathOf(request.url);
     if (isIgnored(path)) {
       contextManager.attach(ignoredContext);
+      attached = true;
       return;
     }
     const encrypted = (socket as Socket & { encrypted?: boolean }).encrypted === true;
@@ -69,14 +100,10 @@ export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, 
     const baggage = (propagation.getBaggage(parent) ?? propagation.createBaggage()).setEntry(REQUEST_ID_BAGGAGE_KEY, { value: requestId });
     const active = propagation.setBaggage(trace.setSpan(parent, span), baggage);
     contextManager.attach(withRequestContext(active, createRequestContext(requestId, span)));
-    const startedAt = performance.now();
-    response.once('close', () => {
-      const route = routeOf(request, readExpressRoute);
-      const errorType = serverErrorType(response);
-      endServerSpan(span, method, route, response.statusCode, errorType);
-      if (HTTP_REQUEST_END_CHANNEL.hasSubscribers) publishServerEnd(span, attributes, route, response.statusCode, errorType, startedAt, requestId);
-    });
-  });
+    attached = true;
+    (response as TracedResponse)[STATE_KEY] = { request, span, method, attributes, startedAt: performance.now(), requestId };
+    response.once('close', onResponseClose);
+  }, attachCleanContext);
 
   diagnosticsChannel.subscribe('http.server.request.start', onRequestStart);
   return () => diagnosticsChannel.unsubscribe('http.server.request.start', onRequestStart);
