@@ -38,6 +38,8 @@ export { sanitizeSql } from './sanitize-sql';
 export { createResourceAttributes } from './resource';
 export type { Diagnostics, DiagnosticsSink } from './diagnostics';
 export { createDiagnostics, describeError, errorTypeOf } from './diagnostics';
+export type { Guarded } from './guard';
+export { guard, guardedLoad } from './guard';
 export { runWithDeadline } from './deadline';
 export { markExiting, remainingExitMillis } from './exit-state';
 export type { ProcessHooksOptions } from './process-hooks';

@@ -1,8 +1,8 @@
-import type { Meter, MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
-import { metrics } from '@opentelemetry/api';
+import type { Meter, MeterOptions, MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
+import { createNoopMeter, metrics } from '@opentelemetry/api';
 import type { MeterProvider, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
-import { THREADLINE_VERSION, combineExportFailures } from '@threadline/core';
+import { THREADLINE_VERSION, combineExportFailures, guard, guardedLoad } from '@threadline/core';
 import { DurationHistogram, DurationHistogramProducer } from './duration-histograms';
 import { OtlpMetricExporter } from './otlp-metric-exporter';
 import { DbDurationProcessor, recordHttpDurations } from './request-metrics';
@@ -31,8 +31,16 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
   let isShutdown = false;
   let dirty = false;
 
-  const load = (): MeterProvider => {
-    if (provider) return provider;
+  let failedToLoad = false;
+  /** The SDK's provider, loaded on first use; undefined (metrics off, said once) if it cannot load. */
+  const load = (): MeterProvider | undefined => {
+    if (provider || failedToLoad) return provider;
+    provider = guardedLoad(diagnostics, 'loading the metrics SDK', createProvider);
+    if (!provider) failedToLoad = true;
+    dirty = true;
+    return provider;
+  };
+  const createProvider = (): MeterProvider => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
     const sdk = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -58,13 +66,12 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
     // instrumentation-pg records db.client.operation.duration too, without exemplars; ours
     // covers every client, so its copy is dropped rather than counted twice (its pool metrics stay).
     const views = [{ instrumentName: DB_CLIENT_DURATION, meterName: '@opentelemetry/instrumentation-pg', aggregation: { type: sdk.AggregationType.DROP } }];
-    provider = new sdk.MeterProvider({ resource, readers, views });
-    dirty = true;
-    return provider;
+    return new sdk.MeterProvider({ resource, readers, views });
   };
+  const meterOf = (name: string, version?: string, options?: MeterOptions): Meter => load()?.getMeter(name, version, options) ?? createNoopMeter();
   const getMeter = (): Meter => {
     dirty = true;
-    return (serviceMeter ??= load().getMeter(scope.name, scope.version));
+    return (serviceMeter ??= meterOf(scope.name, scope.version));
   };
   /** A request or operation was measured: the SDK's readers (which collect it) must exist. */
   const onRecord = (): void => {
@@ -72,20 +79,19 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
     dirty = true;
   };
 
-  const onDemand: ApiMeterProvider = { getMeter: (name, version, options) => load().getMeter(name, version, options) };
+  const onDemand: ApiMeterProvider = { getMeter: meterOf };
   if (!metrics.setGlobalMeterProvider(onDemand)) {
     diagnostics.warn('another meter provider was registered before Threadline started; metrics created through @opentelemetry/api go to it');
   }
 
-  const stopHttp = recordHttpDurations(server, client, onRecord);
-  const runtimeTimer = config.metrics.runtime
-    ? setTimeout(() => {
-        if (!isShutdown) stopRuntime = recordRuntimeMetrics(getMeter());
-      }, RUNTIME_METRICS_DELAY_MILLIS).unref()
-    : undefined;
+  const stopHttp = recordHttpDurations(server, client, onRecord, diagnostics);
+  const startRuntimeMetrics = guard(diagnostics, 'starting runtime metrics', () => {
+    if (!isShutdown) stopRuntime = recordRuntimeMetrics(getMeter());
+  });
+  const runtimeTimer = config.metrics.runtime ? setTimeout(startRuntimeMetrics, RUNTIME_METRICS_DELAY_MILLIS).unref() : undefined;
 
   return {
-    getMeter: (name = '@threadline/app') => load().getMeter(name),
+    getMeter: (name = '@threadline/app') => meterOf(name),
     spanProcessor: new DbDurationProcessor(database, onRecord),
     hasPendingWork: () => dirty,
     exportFailures: () => combineExportFailures(otlpExporters),

@@ -5,6 +5,7 @@ import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
 import { THREADLINE_VERSION, combineExportFailures } from '@threadline/core';
+import { GuardedSpanProcessor } from './guarded-span-processor';
 import { HexBlockIdGenerator } from './id-generator';
 import { InstrumentationSampler } from './instrumentation-sampler';
 import { DbQueryRedactor } from './db/db-query-redactor';
@@ -43,7 +44,7 @@ export function createTracing(
       attributeValueLengthLimit: config.limits.attributeValueLengthLimit,
       attributeCountLimit: config.limits.attributeCountLimit,
     },
-    spanProcessors,
+    spanProcessors: spanProcessors.map((processor) => new GuardedSpanProcessor(processor, diagnostics)),
   });
 
   const contextManager = new AsyncLocalStorageContextManager().enable();

@@ -5,8 +5,8 @@ const INVALID_TRACE_ID = '0'.repeat(32);
 const INVALID_SPAN_ID = '0'.repeat(16);
 
 /**
- * Trace and span IDs from the system's CSPRNG, sliced from blocks of random hex (the SDK's
- * generator converts each ID to hex on its own). All-zero IDs are invalid and drawn again.
+ * Trace and span IDs from the system's CSPRNG, drawn from core's blocks of random bytes (the
+ * SDK's generator makes one CSPRNG call per ID). All-zero IDs are invalid and drawn again.
  */
 export class HexBlockIdGenerator implements IdGenerator {
   private nextTraceId: string | undefined;

@@ -16,21 +16,3 @@ export interface InstrumentationContext {
 
 /** Turns an instrumentation on; returns the function that turns it off. */
 export type Instrumentation = (context: InstrumentationContext) => () => void;
-
-/**
- * Runs instrumentation code on the app's hot path so that a bug in it can never reach the app:
- * the failure is counted and reported (rate-limited), the request goes on untraced.
- */
-export function guarded<A extends unknown[], This = unknown>(
-  diagnostics: Diagnostics,
-  what: string,
-  fn: (this: This, ...args: A) => void,
-): (this: This, ...args: A) => void {
-  return function (this: This, ...args: A) {
-    try {
-      fn.apply(this, args);
-    } catch (error) {
-      diagnostics.suppressed(`${what} instrumentation failed`, error);
-    }
-  };
-}

@@ -39,7 +39,8 @@ export class BatchingOtlpExporter<Item> {
   private batch: EncodedBatch<Item>;
   private readonly waiting: { body: Uint8Array; count: number }[] = [];
   private waitingCount = 0;
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Requests being sent, with their bodies: at exit, an answer not read yet is no delivery. */
+  private readonly inFlight = new Map<Promise<void>, { body: Uint8Array; count: number }>();
   private timer: NodeJS.Timeout | undefined;
   private transport: ExporterTransport | undefined;
   private readonly timeoutMillis: number;
@@ -76,7 +77,7 @@ export class BatchingOtlpExporter<Item> {
 
   async forceFlush(): Promise<void> {
     this.seal();
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight.keys());
   }
 
   async shutdown(): Promise<void> {
@@ -84,6 +85,29 @@ export class BatchingOtlpExporter<Item> {
     this.isShutdown = true;
     await this.forceFlush();
     this.transport?.shutdown();
+  }
+
+  /**
+   * For the `exit` event: every item not known to be delivered, as request bodies (the batch
+   * being filled, sealed; the batches waiting; those being sent, whose answer will not be read
+   * now). Nothing is accepted afterwards. A request that was being sent is sent again, so a
+   * backend may receive it twice rather than not at all.
+   */
+  takeUndelivered(): { body: Uint8Array; count: number }[] {
+    this.isShutdown = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const undelivered = [...this.inFlight.values(), ...this.waiting.splice(0)];
+    this.inFlight.clear();
+    this.waitingCount = 0;
+    if (this.batch.count > 0) {
+      try {
+        undelivered.push({ body: this.batch.seal(), count: this.batch.count });
+      } catch (error) {
+        this.options.diagnostics.suppressed(`${this.options.what} encoding failed`, error);
+      }
+    }
+    return undelivered;
   }
 
   private seal(): void {
@@ -112,7 +136,7 @@ export class BatchingOtlpExporter<Item> {
           this.inFlight.delete(sending);
           this.sendWaiting();
         });
-      this.inFlight.add(sending);
+      this.inFlight.set(sending, { body, count });
     }
   }
 

@@ -21,7 +21,7 @@ export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 /** The OTLP specification's retryable statuses. */
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const RETRYABLE_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);
-const USER_AGENT = `threadline/${THREADLINE_VERSION} (Node.js ${process.versions.node})`;
+export const USER_AGENT = `threadline/${THREADLINE_VERSION} (Node.js ${process.versions.node})`;
 
 /** Export requests under way, across every transport, so a shutdown past its deadline can end them. */
 const inFlight = new Set<http.ClientRequest>();

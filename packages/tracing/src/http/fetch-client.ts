@@ -1,6 +1,6 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
+import { guard } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
-import { guarded } from '../instrumentation';
 import type { ClientCall } from './client-span';
 import { endClientCall, recordClientError, recordClientStatus, startClientSpan } from './client-span';
 
@@ -19,7 +19,7 @@ export const instrumentFetch: Instrumentation = ({ spans, diagnostics, config })
   const requestIdHeader = config.requestIdHeaders[0] ?? 'x-request-id';
   const calls = new WeakMap<object, ClientCall>();
   const handlers: Record<string, (message: unknown) => void> = {
-    'undici:request:create': guarded(diagnostics, 'fetch', (message: unknown) => {
+    'undici:request:create': guard(diagnostics, 'fetch instrumentation', (message: unknown) => {
       const { request } = message as { request: UndiciRequest };
       const origin = new URL(String(request.origin));
       const call = startClientSpan(
@@ -30,18 +30,18 @@ export const instrumentFetch: Instrumentation = ({ spans, diagnostics, config })
       );
       if (call) calls.set(request, call);
     }),
-    'undici:request:headers': guarded(diagnostics, 'fetch', (message: unknown) => {
+    'undici:request:headers': guard(diagnostics, 'fetch instrumentation', (message: unknown) => {
       const { request, response } = message as { request: object; response: { statusCode: number } };
       const call = calls.get(request);
       if (call) recordClientStatus(call, response.statusCode);
     }),
-    'undici:request:trailers': guarded(diagnostics, 'fetch', (message: unknown) => {
+    'undici:request:trailers': guard(diagnostics, 'fetch instrumentation', (message: unknown) => {
       const { request } = message as { request: object };
       const call = calls.get(request);
       if (call) endClientCall(call);
       calls.delete(request);
     }),
-    'undici:request:error': guarded(diagnostics, 'fetch', (message: unknown) => {
+    'undici:request:error': guard(diagnostics, 'fetch instrumentation', (message: unknown) => {
       const { request, error } = message as { request: object; error: unknown };
       const call = calls.get(request);
       if (!call) return;

@@ -4,9 +4,8 @@ import type { Socket } from 'node:net';
 import type { Attributes, Span } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, propagation } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, createRequestContext, createRequestScope, publishHttpRequestEnd } from '@threadline/core';
+import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, createRequestContext, createRequestScope, guard, publishHttpRequestEnd } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
-import { guarded } from '../instrumentation';
 import { createPathMatcher, normalizeMethod, parseHost, pathOf, spanName } from './http-semantics';
 import { routeOf } from './route';
 import { resolveRequestId } from './request-id-header';
@@ -38,7 +37,14 @@ export const instrumentHttpServer: Instrumentation = ({ spans, contextManager, c
   const ignoredContext = suppressTracing(ROOT_CONTEXT);
   const [echoHeader = 'x-request-id'] = config.requestIdHeaders;
 
-  const onResponseClose = guarded(diagnostics, 'http server', function (this: ServerResponse) {
+  // Whether the request being started (synchronously, in this subscriber) got its context. When
+  // its start fails before that, a clean context is attached instead, so that the previous
+  // request's context does not stay on a keep-alive socket for this request's handler.
+  let attached = false;
+  const attachCleanContext = (): void => {
+    if (!attached) contextManager.attach(ROOT_CONTEXT);
+  };
+  const onResponseClose = guard(diagnostics, 'http server instrumentation', function (this: ServerResponse) {
     const served = (this as ServedResponse)[SERVED_KEY];
     if (served === undefined) return;
     (this as ServedResponse)[SERVED_KEY] = undefined;
@@ -48,11 +54,13 @@ export const instrumentHttpServer: Instrumentation = ({ spans, contextManager, c
     if (HTTP_REQUEST_END_CHANNEL.hasSubscribers) publishServerEnd(served, route, this.statusCode, errorType);
   });
 
-  const onRequestStart = guarded(diagnostics, 'http server', (message: unknown) => {
+  const onRequestStart = guard(diagnostics, 'http server instrumentation', (message: unknown) => {
+    attached = false;
     const { request, response, socket } = message as RequestStart;
     const path = pathOf(request.url);
     if (isIgnored(path)) {
       contextManager.attach(ignoredContext);
+      attached = true;
       return;
     }
     const encrypted = (socket as Socket & { encrypted?: boolean }).encrypted === true;
@@ -66,9 +74,10 @@ export const instrumentHttpServer: Instrumentation = ({ spans, contextManager, c
     (request as TracedRequest)[SPAN_KEY] = span;
     if (!response.headersSent) response.setHeader(echoHeader, requestId);
     contextManager.attach(createRequestScope(parent, span, createRequestContext(requestId, span)));
+    attached = true;
     (response as ServedResponse)[SERVED_KEY] = { request, span, method, scheme: encrypted ? 'https' : 'http', requestId, startedAt: performance.now() };
     response.on('close', onResponseClose);
-  });
+  }, attachCleanContext);
 
   diagnosticsChannel.subscribe('http.server.request.start', onRequestStart);
   return () => diagnosticsChannel.unsubscribe('http.server.request.start', onRequestStart);
