@@ -2,16 +2,16 @@
 // service and the OTLP sink running natively beside it, and renders the report's table.
 import { loadConfigurations } from './configurations.mjs';
 import { hasValgrind, instructionsPerRequest } from './instructions.mjs';
-import { startPinned, stop } from './processes.mjs';
+import { freePort, startPinned, stop } from './processes.mjs';
 import { median } from './startup.mjs';
 
 const SCENARIOS = ['hello', 'chain'];
-const ports = { sink: 4389, downstream: 4388, service: 4387 };
 const CORE = 1;
 
 /** `only`: a substring of a configuration name, to measure just that one (and the baseline). */
 export async function measureInstructions(cwd, { repeats = 2, scenarios = SCENARIOS, only } = {}) {
   if (!hasValgrind()) return { skipped: 'valgrind is not installed (apt-get install valgrind)' };
+  const ports = { sink: await freePort(), downstream: await freePort(), service: await freePort() };
   const sink = await startPinned(CORE, ['services/sink.cjs'], { PORT: String(ports.sink) }, cwd);
   const downstream = await startPinned(CORE, ['services/downstream.cjs'], { PORT: String(ports.downstream) }, cwd);
   const configurations = loadConfigurations(`http://127.0.0.1:${ports.sink}`);
