@@ -67,6 +67,10 @@ export interface ThreadlineOptions {
   correlateConsole?: boolean;
   /** Inbound headers that may carry a request ID; the first is echoed and sent outbound. */
   requestIdHeaders?: string[];
+  /** `false` (edge mode): an inbound request starts a new trace linked to the caller's; inbound baggage is dropped. */
+  trustInboundContext?: boolean;
+  /** Hosts that receive `baggage`, `tracestate` and the request ID header on outbound calls (default `['*']`). */
+  contextAllowedHosts?: string[];
   /** Where spans go; `[]` or `['none']` turns export off (propagation keeps working). */
   tracesExporter?: TracesExporterName[];
   sampler?: SamplerName;
@@ -113,6 +117,9 @@ export interface ResolvedConfig {
   };
   /** Lowercase header names; never empty. */
   requestIdHeaders: string[];
+  trustInboundContext: boolean;
+  /** Lowercase host patterns (`*` for all, `*.suffix`, exact names). */
+  contextAllowedHosts: string[];
   sampler: SamplerName;
   samplerArg: number;
   propagators: PropagatorName[];

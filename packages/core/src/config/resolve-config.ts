@@ -141,6 +141,8 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
       runtime: get('runtimeMetrics'),
     },
     requestIdHeaders: requestIdHeaders(get<string[]>('requestIdHeaders')),
+    trustInboundContext: get('trustInboundContext'),
+    contextAllowedHosts: get<string[]>('contextAllowedHosts').map((host) => host.toLowerCase()),
     sampler: get('sampler'),
     samplerArg: get('samplerArg'),
     propagators: get<ResolvedConfig['propagators']>('propagators').filter((name) => name !== 'none'),

@@ -2,6 +2,8 @@ import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { HTTP_REQUEST_END_CHANNEL, errorTypeOf, getRequestContext, publishHttpRequestEnd, redactUrl } from '@threadline/core';
+import type { ClientPropagation } from './context-hosts';
+import { CONTEXT_HEADERS } from './context-hosts';
 import { normalizeMethod, parseHost, spanName } from './http-semantics';
 
 export interface OutgoingRequest {
@@ -23,7 +25,8 @@ export interface ClientCall {
 
 /**
  * Starts a client span for an outgoing request in the active context and writes the trace
- * context headers (and the request ID header, inside a request) with `setHeader`. Returns
+ * context headers (and the request ID header, inside a request) with `setHeader`; `baggage`,
+ * `tracestate` and the request ID go only to the hosts `contextAllowedHosts` names. Returns
  * undefined when tracing is suppressed (Threadline's own exports run suppressed, so they never
  * trace themselves).
  */
@@ -31,7 +34,7 @@ export function startClientSpan(
   tracer: Tracer,
   request: OutgoingRequest,
   setHeader: (name: string, value: string) => void,
-  requestIdHeader: string,
+  propagationRules: ClientPropagation,
 ): ClientCall | undefined {
   const active = context.active();
   if (isTracingSuppressed(active)) return undefined;
@@ -46,11 +49,14 @@ export function startClientSpan(
   if (method === '_OTHER') attributes['http.request.method_original'] = request.method;
   if (host.address) attributes['server.address'] = host.address;
   const span = tracer.startSpan(spanName(method), { kind: SpanKind.CLIENT, attributes }, active);
+  const sendsContext = propagationRules.sendsContextTo(host.address ?? '');
   propagation.inject(trace.setSpan(active, span), undefined, {
-    set: (_carrier, name, value) => setHeader(name, value),
+    set: (_carrier, name, value) => {
+      if (sendsContext || !CONTEXT_HEADERS.has(name)) setHeader(name, value);
+    },
   });
   const requestId = getRequestContext(active)?.requestId;
-  if (requestId) setHeader(requestIdHeader, requestId);
+  if (requestId && sendsContext) setHeader(propagationRules.requestIdHeader, requestId);
   const metricAttributes: Record<string, string | number> = { 'http.request.method': method, 'server.port': host.port, 'url.scheme': secure ? 'https' : 'http' };
   if (host.address) metricAttributes['server.address'] = host.address;
   return { span, startedAt: performance.now(), attributes: metricAttributes, requestId };

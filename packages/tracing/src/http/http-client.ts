@@ -10,6 +10,8 @@ import { syncBuiltinESMExports } from 'node:module';
 import type { Instrumentation, InstrumentationContext } from '../instrumentation';
 import { guarded } from '../instrumentation';
 import type { ClientCall } from './client-span';
+import type { ClientPropagation } from './context-hosts';
+import { clientPropagationOf } from './context-hosts';
 import { endClientCall, recordClientError, recordClientStatus, startClientSpan } from './client-span';
 
 const SPAN_KEY = Symbol.for('threadline.http.client-span');
@@ -33,8 +35,9 @@ export function hasRequestCreatedChannel(version = process.versions.node): boole
 
 /** Client spans for node:http and node:https requests. */
 export const instrumentHttpClient: Instrumentation = (instrumentation) => {
+  const rules = clientPropagationOf(instrumentation.config);
   const onCreated = guarded(instrumentation.diagnostics, 'http client', (request: ClientRequest) =>
-    traceRequest(instrumentation, request),
+    traceRequest(instrumentation, rules, request),
   );
   const onResponse = guarded(instrumentation.diagnostics, 'http client', (message: unknown) => {
     const { request, response } = message as { request: TracedRequest; response: IncomingMessage };
@@ -81,7 +84,7 @@ export const instrumentHttpClient: Instrumentation = (instrumentation) => {
   };
 };
 
-function traceRequest({ tracer, config }: InstrumentationContext, request: ClientRequest): void {
+function traceRequest({ tracer }: InstrumentationContext, rules: ClientPropagation, request: ClientRequest): void {
   const host = request.getHeader('host');
   const call = startClientSpan(
     tracer,
@@ -89,7 +92,7 @@ function traceRequest({ tracer, config }: InstrumentationContext, request: Clien
     (name, value) => {
       if (!request.headersSent) request.setHeader(name, value);
     },
-    config.requestIdHeaders[0] ?? 'x-request-id',
+    rules,
   );
   if (!call) return;
   const state: ClientSpanState = { call, responded: false, ended: false };

@@ -1,7 +1,7 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Attributes, Span } from '@opentelemetry/api';
+import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, REQUEST_ID_BAGGAGE_KEY, createRequestContext, publishHttpRequestEnd, withRequestContext } from '@threadline/core';
@@ -60,10 +60,10 @@ export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, 
     if (request.headers['user-agent']) attributes['user_agent.original'] = request.headers['user-agent'];
     if (socket.remoteAddress) attributes['client.address'] = socket.remoteAddress;
 
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const { parent, links } = inboundParent(request, config.trustInboundContext);
     const requestId = resolveRequestId(request.headers, config.requestIdHeaders, parent);
     attributes[REQUEST_ID_ATTRIBUTE] = requestId;
-    const span = tracer.startSpan(spanName(method), { kind: SpanKind.SERVER, attributes }, parent);
+    const span = tracer.startSpan(spanName(method), { kind: SpanKind.SERVER, attributes, links }, parent);
     (request as TracedRequest)[SPAN_KEY] = span;
     if (!response.headersSent) response.setHeader(echoHeader, requestId);
     const baggage = (propagation.getBaggage(parent) ?? propagation.createBaggage()).setEntry(REQUEST_ID_BAGGAGE_KEY, { value: requestId });
@@ -81,6 +81,19 @@ export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, 
   diagnosticsChannel.subscribe('http.server.request.start', onRequestStart);
   return () => diagnosticsChannel.unsubscribe('http.server.request.start', onRequestStart);
 };
+
+/**
+ * The context a server span starts in. Trusted (the default): the caller's trace and baggage.
+ * Edge mode: a new trace whose span links to the caller's, and no inbound baggage, since W3C
+ * Trace Context's security section advises restarting traces at a trust boundary so a caller
+ * cannot force sampling, and baggage from the internet is not ours to pass on.
+ */
+function inboundParent(request: IncomingMessage, trusted: boolean): { parent: Context; links: Link[] | undefined } {
+  const extracted = propagation.extract(ROOT_CONTEXT, request.headers);
+  if (trusted) return { parent: extracted, links: undefined };
+  const inbound = trace.getSpanContext(extracted);
+  return { parent: ROOT_CONTEXT, links: inbound ? [{ context: inbound }] : undefined };
+}
 
 /** The request's measurements for metrics: only bounded attributes (no path, no IDs). */
 function publishServerEnd(
