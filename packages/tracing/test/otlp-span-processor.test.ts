@@ -81,10 +81,17 @@ describe('OTLP protobuf span processor', () => {
   });
 
   it('exports what ended before shutdown and nothing after it', async () => {
-    const { provider, endSpans } = setUp();
+    const { provider, endSpans } = setUp({ scheduleDelayMillis: 50 });
     endSpans(4);
     await provider.shutdown();
+    expect(receiver.spans().map((span) => span.name).sort()).toEqual(['span 0', 'span 1', 'span 2', 'span 3']);
+    const requestsAtShutdown = receiver.requests.length;
     endSpans(4, 'after');
+    // A span ended after shutdown would go out at the next batch timer or flush; give both a
+    // chance (the processor's flush, and longer than a short schedule delay) before looking.
+    await provider.forceFlush();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.requests).toHaveLength(requestsAtShutdown);
     expect(receiver.spans().map((span) => span.name).sort()).toEqual(['span 0', 'span 1', 'span 2', 'span 3']);
   });
 });

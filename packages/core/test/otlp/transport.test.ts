@@ -4,6 +4,7 @@ import { createOtlpHttpTransport, MAX_REQUEST_BYTES } from '../../src/otlp/http-
 import { createRetryingTransport } from '../../src/otlp/retrying-transport';
 import type { RetryPolicy } from '../../src/otlp/retrying-transport';
 import { combineExportFailures } from '../../src/otlp/export-response';
+import type { ExporterTransport } from '../../src/otlp/export-response';
 
 // An empty ExportTraceServiceRequest is a valid protobuf body (zero bytes).
 const EMPTY_REQUEST = new Uint8Array(0);
@@ -90,10 +91,21 @@ describe('OTLP/HTTP transport', () => {
     const closed = await startOtlpReceiver();
     const url = `${closed.url}/v1/traces`;
     await closed.stop();
-    const sender = createRetryingTransport(transport({ url }), FAST_RETRIES);
+    const inner = transport({ url });
+    const attempts: string[] = [];
+    const counting: ExporterTransport = {
+      send: async (data, timeoutMillis) => {
+        const result = await inner.send(data, timeoutMillis);
+        attempts.push(result.status);
+        return result;
+      },
+      shutdown: () => inner.shutdown(),
+    };
+    const sender = createRetryingTransport(counting, FAST_RETRIES);
     const result = await sender.send(EMPTY_REQUEST, 5000);
     sender.shutdown();
     expect(result.status).toBe('retryable');
+    expect(attempts).toEqual(Array(FAST_RETRIES.maxAttempts).fill('retryable'));
   });
 
   it('ends a request that hangs at the timeout', async () => {
