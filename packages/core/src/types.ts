@@ -78,6 +78,8 @@ export interface ThreadlineOptions {
   propagators?: PropagatorName[];
   batchScheduleDelayMillis?: number;
   batchMaxQueueSize?: number;
+  /** Encoded bytes each export queue (spans, log records) may hold. */
+  exportQueueMaxBytes?: number;
   batchMaxExportBatchSize?: number;
   batchExportTimeoutMillis?: number;
   attributeValueLengthLimit?: number;
@@ -137,6 +139,8 @@ export interface ResolvedConfig {
 export interface BatchLimits {
   scheduleDelayMillis: number;
   maxQueueSize: number;
+  /** Encoded bytes waiting or in flight; past it new items are dropped (THREADLINE_EXPORT_QUEUE_MAX_BYTES). */
+  maxQueueBytes: number;
   maxExportBatchSize: number;
   exportTimeoutMillis: number;
 }

@@ -125,6 +125,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
       batch: {
         scheduleDelayMillis: get('logBatchScheduleDelayMillis'),
         maxQueueSize: get('logBatchMaxQueueSize'),
+        maxQueueBytes: get('exportQueueMaxBytes'),
         maxExportBatchSize: Math.min(get<number>('logBatchMaxExportBatchSize'), get<number>('logBatchMaxQueueSize')),
         exportTimeoutMillis: get('logBatchExportTimeoutMillis'),
       },
@@ -149,6 +150,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
     batch: {
       scheduleDelayMillis: get('batchScheduleDelayMillis'),
       maxQueueSize: batchQueue,
+      maxQueueBytes: get('exportQueueMaxBytes'),
       // The specification requires the batch to fit in the queue.
       maxExportBatchSize: Math.min(get<number>('batchMaxExportBatchSize'), batchQueue),
       exportTimeoutMillis: get('batchExportTimeoutMillis'),
