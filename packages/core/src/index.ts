@@ -49,8 +49,16 @@ export type { ExportResponse, ExporterTransport } from './otlp/export-response';
 export { OtlpExportError, combineExportFailures } from './otlp/export-response';
 export type { OtlpHttpTransportOptions } from './otlp/http-transport';
 export { abortInFlightExports, createOtlpHttpTransport, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from './otlp/http-transport';
-export type { RetryPolicy } from './otlp/retrying-transport';
-export { createRetryingTransport, createSignalTransport, DEFAULT_RETRY_POLICY } from './otlp/retrying-transport';
+export type { RetryPolicy } from './otlp/retry-policy';
+export {
+  classifyConnectionError,
+  classifyHttpResponse,
+  DEFAULT_RETRY_POLICY,
+  RETRYABLE_CONNECTION_ERRORS,
+  RETRYABLE_HTTP_STATUS,
+  retryDelayMillis,
+} from './otlp/retry-policy';
+export { createRetryingTransport, createSignalTransport } from './otlp/retrying-transport';
 export { parseRetryAfter } from './otlp/retry-after';
 export { ProtobufWriter, millisToHrTime } from './otlp/protobuf-writer';
 export type { BatchingExporterOptions, EncodedBatch } from './otlp/batching-exporter';

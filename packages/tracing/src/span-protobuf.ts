@@ -94,6 +94,7 @@ function writeStatus(writer: ProtobufWriter, status: SpanStatus): void {
 export class SpanBatch {
   private readonly groups = new Map<Resource, Map<Scope, ProtobufWriter>>();
   count = 0;
+  byteLength = 0;
 
   add(span: ReadableSpan): void {
     let scopes = this.groups.get(span.resource);
@@ -113,6 +114,7 @@ export class SpanBatch {
       spans.truncate(before);
       throw error;
     }
+    this.byteLength += spans.length - before;
     this.count++;
   }
 

@@ -1,4 +1,4 @@
-import type { Attributes, Context, Span, SpanKind, Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Link, Span, SpanKind, Tracer } from '@opentelemetry/api';
 import { TraceFlags, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { SamplingResult } from '@opentelemetry/sdk-trace';
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
@@ -43,12 +43,12 @@ export class SpanStarter {
   }
 
   /** The recorded span, right after `unsampled` returned undefined for the same parent. */
-  start(name: string, kind: SpanKind, parent: Context, attributes: Attributes): Span {
+  start(name: string, kind: SpanKind, parent: Context, attributes: Attributes, links?: Link[]): Span {
     const decided = this.decided;
     this.decided = undefined;
     if (decided?.parent === parent) this.sampler.useNextResult(decided.result);
     try {
-      return this.tracer.startSpan(name, { kind, attributes }, parent);
+      return this.tracer.startSpan(name, { kind, attributes, links }, parent);
     } finally {
       this.sampler.useNextResult(undefined);
       this.ids.useNextTraceId(undefined);

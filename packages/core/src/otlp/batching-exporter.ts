@@ -7,6 +7,8 @@ import { createSignalTransport } from './retrying-transport';
 /** Items encoded into one OTLP export request. */
 export interface EncodedBatch<Item> {
   readonly count: number;
+  /** Bytes encoded so far, counted against the queue's byte limit. */
+  readonly byteLength: number;
   add(item: Item): void;
   /** The request body; the batch is not added to afterwards. */
   seal(): Uint8Array;
@@ -32,13 +34,16 @@ const MAX_CONCURRENT_EXPORTS = 2;
 /**
  * OTLP/HTTP protobuf export of items encoded as they arrive: only bytes wait for export. The
  * batch size, queue limit, schedule delay and export timeout mean what the SDK's batch
- * processors make of the OTEL_BSP_* / OTEL_BLRP_* variables; items past the queue limit are
- * dropped and counted; failures are counted and reported rate-limited.
+ * processors make of the OTEL_BSP_* / OTEL_BLRP_* variables; items past the queue limit, or
+ * past its byte limit (encoded bytes waiting or in flight), are dropped and counted; failures
+ * are counted and reported rate-limited.
  */
 export class BatchingOtlpExporter<Item> {
   private batch: EncodedBatch<Item>;
   private readonly waiting: { body: Uint8Array; count: number }[] = [];
   private waitingCount = 0;
+  /** Bytes sealed and not yet answered: waiting or in flight. */
+  private sealedBytes = 0;
   /** Requests being sent, with their bodies: at exit, an answer not read yet is no delivery. */
   private readonly inFlight = new Map<Promise<void>, { body: Uint8Array; count: number }>();
   private timer: NodeJS.Timeout | undefined;
@@ -60,7 +65,7 @@ export class BatchingOtlpExporter<Item> {
   offer(item: Item): void {
     if (this.isShutdown) return;
     const { limits, diagnostics, what } = this.options;
-    if (this.batch.count + this.waitingCount >= limits.maxQueueSize) {
+    if (this.batch.count + this.waitingCount >= limits.maxQueueSize || this.sealedBytes + this.batch.byteLength >= limits.maxQueueBytes) {
       this.dropped++;
       diagnostics.suppressed(`${what} export queue full`, this.queueFull);
       return;
@@ -100,6 +105,7 @@ export class BatchingOtlpExporter<Item> {
     const undelivered = [...this.inFlight.values(), ...this.waiting.splice(0)];
     this.inFlight.clear();
     this.waitingCount = 0;
+    this.sealedBytes = 0;
     if (this.batch.count > 0) {
       try {
         undelivered.push({ body: this.batch.seal(), count: this.batch.count });
@@ -117,8 +123,10 @@ export class BatchingOtlpExporter<Item> {
     const batch = this.batch;
     this.batch = this.options.newBatch();
     try {
-      this.waiting.push({ body: batch.seal(), count: batch.count });
+      const body = batch.seal();
+      this.waiting.push({ body, count: batch.count });
       this.waitingCount += batch.count;
+      this.sealedBytes += body.byteLength;
     } catch (error) {
       this.options.diagnostics.suppressed(`${this.options.what} encoding failed`, error);
       return;
@@ -133,6 +141,7 @@ export class BatchingOtlpExporter<Item> {
       const sending: Promise<void> = this.options
         .detached(() => this.send(body))
         .finally(() => {
+          this.sealedBytes -= body.byteLength;
           this.inFlight.delete(sending);
           this.sendWaiting();
         });

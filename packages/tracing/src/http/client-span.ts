@@ -3,6 +3,8 @@ import { SpanKind, SpanStatusCode, TraceFlags, context, propagation, trace } fro
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { HTTP_REQUEST_END_CHANNEL, errorTypeOf, getRequestContext, publishHttpRequestEnd, redactUrl } from '@threadline/core';
 import type { SpanStarter } from '../span-starter';
+import type { ClientPropagation } from './context-hosts';
+import { CONTEXT_HEADERS } from './context-hosts';
 import { normalizeMethod, parseHost, spanName } from './http-semantics';
 
 export interface OutgoingRequest {
@@ -24,7 +26,8 @@ export interface ClientCall {
 
 /**
  * Starts a client span for an outgoing request in the active context and writes the trace
- * context headers (and the request ID header, inside a request) with `setHeader`. Returns
+ * context headers (and the request ID header, inside a request) with `setHeader`; `baggage`,
+ * `tracestate` and the request ID go only to the hosts `contextAllowedHosts` names. Returns
  * undefined when tracing is suppressed (Threadline's own exports run suppressed, so they never
  * trace themselves).
  */
@@ -32,7 +35,7 @@ export function startClientSpan(
   spans: SpanStarter,
   request: OutgoingRequest,
   setHeader: (name: string, value: string) => void,
-  requestIdHeader: string,
+  propagationRules: ClientPropagation,
 ): ClientCall | undefined {
   const active = context.active();
   if (isTracingSuppressed(active)) return undefined;
@@ -43,11 +46,14 @@ export function startClientSpan(
   const span =
     spans.unsampled(name, SpanKind.CLIENT, active, { 'http.request.method': method, 'server.port': host.port }) ??
     spans.start(name, SpanKind.CLIENT, active, clientSpanAttributes(request, method, host));
+  const sendsContext = propagationRules.sendsContextTo(host.address ?? '');
   propagation.inject(trace.setSpan(active, span), undefined, {
-    set: (_carrier, name, value) => setHeader(name, value),
+    set: (_carrier, name, value) => {
+      if (sendsContext || !CONTEXT_HEADERS.has(name)) setHeader(name, value);
+    },
   });
   const requestId = getRequestContext(active)?.requestId;
-  if (requestId) setHeader(requestIdHeader, requestId);
+  if (requestId && sendsContext) setHeader(propagationRules.requestIdHeader, requestId);
   const metricAttributes: Record<string, string | number> = { 'http.request.method': method, 'server.port': host.port, 'url.scheme': secure ? 'https' : 'http' };
   if (host.address) metricAttributes['server.address'] = host.address;
   return { span, startedAt: performance.now(), attributes: metricAttributes, requestId };

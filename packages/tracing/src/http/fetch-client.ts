@@ -2,6 +2,7 @@ import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { guard } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
 import type { ClientCall } from './client-span';
+import { clientPropagationOf } from './context-hosts';
 import { endClientCall, recordClientError, recordClientStatus, startClientSpan } from './client-span';
 
 interface UndiciRequest {
@@ -16,7 +17,7 @@ interface UndiciRequest {
  * adding headers at `undici:request:create`. Subscribing does not load undici.
  */
 export const instrumentFetch: Instrumentation = ({ spans, diagnostics, config }) => {
-  const requestIdHeader = config.requestIdHeaders[0] ?? 'x-request-id';
+  const rules = clientPropagationOf(config);
   const calls = new WeakMap<object, ClientCall>();
   const handlers: Record<string, (message: unknown) => void> = {
     'undici:request:create': guard(diagnostics, 'fetch instrumentation', (message: unknown) => {
@@ -26,7 +27,7 @@ export const instrumentFetch: Instrumentation = ({ spans, diagnostics, config })
         spans,
         { method: request.method, protocol: origin.protocol, host: origin.host, path: request.path },
         (name, value) => request.addHeader(name, value),
-        requestIdHeader,
+        rules,
       );
       if (call) calls.set(request, call);
     }),

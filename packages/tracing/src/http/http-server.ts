@@ -1,8 +1,8 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Attributes, Span } from '@opentelemetry/api';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, propagation } from '@opentelemetry/api';
+import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, propagation, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, createRequestContext, createRequestScope, guard, publishHttpRequestEnd } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
@@ -65,12 +65,12 @@ export const instrumentHttpServer: Instrumentation = ({ spans, contextManager, c
     }
     const encrypted = (socket as Socket & { encrypted?: boolean }).encrypted === true;
     const method = normalizeMethod(request.method);
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const { parent, links } = inboundParent(request, config.trustInboundContext);
     const requestId = resolveRequestId(request.headers, config.requestIdHeaders, parent);
     const name = spanName(method);
     const span =
       spans.unsampled(name, SpanKind.SERVER, parent, { 'http.request.method': method, 'url.path': path }) ??
-      spans.start(name, SpanKind.SERVER, parent, serverSpanAttributes(request, socket, method, path, encrypted, requestId));
+      spans.start(name, SpanKind.SERVER, parent, serverSpanAttributes(request, socket, method, path, encrypted, requestId), links);
     (request as TracedRequest)[SPAN_KEY] = span;
     if (!response.headersSent) response.setHeader(echoHeader, requestId);
     contextManager.attach(createRequestScope(parent, span, createRequestContext(requestId, span)));
@@ -111,6 +111,19 @@ function serverSpanAttributes(request: IncomingMessage, socket: Socket, method: 
   if (socket.remoteAddress) attributes['client.address'] = socket.remoteAddress;
   attributes[REQUEST_ID_ATTRIBUTE] = requestId;
   return attributes;
+}
+
+/**
+ * The context a server span starts in. Trusted (the default): the caller's trace and baggage.
+ * Edge mode: a new trace whose span links to the caller's, and no inbound baggage, since W3C
+ * Trace Context's security section advises restarting traces at a trust boundary so a caller
+ * cannot force sampling, and baggage from the internet is not ours to pass on.
+ */
+function inboundParent(request: IncomingMessage, trusted: boolean): { parent: Context; links: Link[] | undefined } {
+  const extracted = propagation.extract(ROOT_CONTEXT, request.headers);
+  if (trusted) return { parent: extracted, links: undefined };
+  const inbound = trace.getSpanContext(extracted);
+  return { parent: ROOT_CONTEXT, links: inbound ? [{ context: inbound }] : undefined };
 }
 
 /** The request's measurements for metrics: only bounded attributes (no path, no IDs). */
