@@ -9,7 +9,7 @@ const SCENARIOS = ['hello', 'chain'];
 const CORE = 1;
 
 /** `only`: a substring of a configuration name, to measure just that one (and the baseline). */
-export async function measureInstructions(cwd, { repeats = 2, scenarios = SCENARIOS, only } = {}) {
+export async function measureInstructions(cwd, { repeats = 2, scenarios = SCENARIOS, only, counts } = {}) {
   if (!hasValgrind()) return { skipped: 'valgrind is not installed (apt-get install valgrind)' };
   const ports = { sink: await freePort(), downstream: await freePort(), service: await freePort() };
   const sink = await startPinned(CORE, ['services/sink.cjs'], { PORT: String(ports.sink) }, cwd);
@@ -24,7 +24,7 @@ export async function measureInstructions(cwd, { repeats = 2, scenarios = SCENAR
       };
       for (const [name, configuration] of Object.entries(configurations)) {
         if (only && name !== 'no instrumentation' && !name.includes(only)) continue;
-        const runs = await instructionsPerRequest(configuration, service, cwd, { repeats });
+        const runs = await instructionsPerRequest(configuration, service, cwd, { repeats, counts });
         (results.scenarios[scenario] ??= {})[name] = runs;
         process.stderr.write(`${scenario} ${name}: ${runs.map((value) => Math.round(value)).join(', ')} instructions/request\n`);
       }

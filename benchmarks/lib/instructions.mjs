@@ -96,8 +96,8 @@ async function countRun({ args, env }, count, service, cwd) {
  * (long - short) / (long count - short count). Returns every pair's figure, so the spread is
  * reported with the median.
  */
-export async function instructionsPerRequest(configuration, service, cwd, { counts = DEFAULT_REQUEST_COUNTS, repeats = 2 } = {}) {
-  const [short, long] = counts;
+export async function instructionsPerRequest(configuration, service, cwd, { counts, repeats = 2 } = {}) {
+  const [short, long] = counts ?? DEFAULT_REQUEST_COUNTS;
   const perRequest = [];
   for (let repeat = 0; repeat < repeats; repeat++) {
     const a = await countRun(configuration, short, service, cwd);
