@@ -113,4 +113,25 @@ describe('nothing finished is lost at exit', () => {
     // What was lost is what was sent: the receiver got the requests but never answered.
     expect(receiver.requests.length).toBeGreaterThan(0);
   });
+
+  it('exports with its normal timeouts again when a process goes on working after beforeExit', async () => {
+    // Each answer takes 100 ms; the exit deadline is 500 ms. Once that deadline had passed, an
+    // export still in the "exiting" state got 1 ms, and the second phase's spans were lost.
+    receiver.setFault({ delayMillis: 100 });
+    const app = startApp(['--require', '@threadline/node/register', 'before-exit-app.cjs'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      THREADLINE_SHUTDOWN_TIMEOUT: '500',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+    });
+    const result = await app.exited;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('second phase');
+    const names = new Set(receiver.spans().map((span) => span.name));
+    expect(names).toEqual(new Set(['first-phase', ...Array.from({ length: 20 }, (_, index) => `second-phase-${index}`)]));
+    // Several scheduled exports happened during the second phase, not one flush at the end.
+    expect(receiver.requests.length).toBeGreaterThan(2);
+    expect(diagnosticLines(result.stderr)).toEqual([]);
+  });
 });
