@@ -134,4 +134,17 @@ describe('nothing finished is lost at exit', () => {
     expect(receiver.requests.length).toBeGreaterThan(2);
     expect(diagnosticLines(result.stderr)).toEqual([]);
   });
+
+  it('gives an ESM app started with --import the running handle through getTelemetry()', async () => {
+    const app = startApp(['--import', '@threadline/node/register', 'get-telemetry.mjs'], {
+      ...NO_SCHEDULED_EXPORT,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_SERVICE_NAME: 'esm-orders',
+    });
+    const result = await app.exited;
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ service: 'esm-orders', status: 'ok' });
+    expect(receiver.spans().map((span) => span.name)).toEqual(['esm-work']);
+    expect(diagnosticLines(result.stderr)).toEqual([]);
+  });
 });
