@@ -57,7 +57,7 @@ export { createRetryingTransport, createSignalTransport, DEFAULT_RETRY_POLICY } 
 export { parseRetryAfter } from './otlp/retry-after';
 export { ProtobufWriter, millisToHrTime } from './otlp/protobuf-writer';
 export type { BatchingExporterOptions, EncodedBatch } from './otlp/batching-exporter';
-export { BatchingOtlpExporter } from './otlp/batching-exporter';
+export { BatchingOtlpExporter, DEFAULT_MAX_QUEUE_BYTES } from './otlp/batching-exporter';
 export type { ScopeFields } from './otlp/otlp-protobuf';
 export { encodeResourceField, writeAnyValue, writeAttributes, writeScope } from './otlp/otlp-protobuf';
 export { THREADLINE_VERSION } from './version';

@@ -7,6 +7,8 @@ import { createSignalTransport } from './retrying-transport';
 /** Items encoded into one OTLP export request. */
 export interface EncodedBatch<Item> {
   readonly count: number;
+  /** Bytes encoded so far, for the queue's byte bound. */
+  readonly byteLength: number;
   add(item: Item): void;
   /** The request body; the batch is not added to afterwards. */
   seal(): Uint8Array;
@@ -24,7 +26,16 @@ export interface BatchingExporterOptions<Item> {
   newBatch: () => EncodedBatch<Item>;
   /** Runs each export request and the batch timer (outside any request's context, untraced). */
   detached: <T>(run: () => T) => T;
+  /** Encoded bytes the queue holds at most (the batch being filled and those waiting); see DEFAULT_MAX_QUEUE_BYTES. */
+  maxQueueBytes?: number;
 }
+
+/**
+ * The queue's byte bound beside its item limit: 2048 spans are ~1 MB, but log records with
+ * long fields can be hundreds of times that. Past it, items are dropped and counted like
+ * items past the queue limit.
+ */
+export const DEFAULT_MAX_QUEUE_BYTES = 16 * 1024 * 1024;
 
 /** Export requests under way at once; sealed batches beyond them wait (within the queue limit). */
 const MAX_CONCURRENT_EXPORTS = 2;
@@ -39,12 +50,15 @@ export class BatchingOtlpExporter<Item> {
   private batch: EncodedBatch<Item>;
   private readonly waiting: { body: Uint8Array; count: number }[] = [];
   private waitingCount = 0;
+  private waitingBytes = 0;
+  private readonly maxQueueBytes: number;
   /** Requests being sent, with their bodies: at exit, an answer not read yet is no delivery. */
   private readonly inFlight = new Map<Promise<void>, { body: Uint8Array; count: number }>();
   private timer: NodeJS.Timeout | undefined;
   private transport: ExporterTransport | undefined;
   private readonly timeoutMillis: number;
   private readonly queueFull: Error;
+  private readonly queueBytesFull: Error;
   private isShutdown = false;
   failedExports = 0;
   dropped = 0;
@@ -55,6 +69,8 @@ export class BatchingOtlpExporter<Item> {
     const limits = [options.export.timeoutMillis, options.limits.exportTimeoutMillis].filter((millis) => millis > 0);
     this.timeoutMillis = limits.length > 0 ? Math.min(...limits) : 0;
     this.queueFull = new Error(`the ${options.what} export queue is full (${options.queueSizeVariable}); ${options.what} were dropped`);
+    this.maxQueueBytes = options.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES;
+    this.queueBytesFull = new Error(`the ${options.what} export queue holds ${this.maxQueueBytes} bytes, its limit; ${options.what} were dropped`);
   }
 
   offer(item: Item): void {
@@ -63,6 +79,11 @@ export class BatchingOtlpExporter<Item> {
     if (this.batch.count + this.waitingCount >= limits.maxQueueSize) {
       this.dropped++;
       diagnostics.suppressed(`${what} export queue full`, this.queueFull);
+      return;
+    }
+    if (this.batch.byteLength + this.waitingBytes >= this.maxQueueBytes) {
+      this.dropped++;
+      diagnostics.suppressed(`${what} export queue full`, this.queueBytesFull);
       return;
     }
     try {
@@ -100,9 +121,12 @@ export class BatchingOtlpExporter<Item> {
     const undelivered = [...this.inFlight.values(), ...this.waiting.splice(0)];
     this.inFlight.clear();
     this.waitingCount = 0;
-    if (this.batch.count > 0) {
+    this.waitingBytes = 0;
+    const batch = this.batch;
+    this.batch = this.options.newBatch();
+    if (batch.count > 0) {
       try {
-        undelivered.push({ body: this.batch.seal(), count: this.batch.count });
+        undelivered.push({ body: batch.seal(), count: batch.count });
       } catch (error) {
         this.options.diagnostics.suppressed(`${this.options.what} encoding failed`, error);
       }
@@ -117,8 +141,10 @@ export class BatchingOtlpExporter<Item> {
     const batch = this.batch;
     this.batch = this.options.newBatch();
     try {
-      this.waiting.push({ body: batch.seal(), count: batch.count });
+      const body = batch.seal();
+      this.waiting.push({ body, count: batch.count });
       this.waitingCount += batch.count;
+      this.waitingBytes += body.byteLength;
     } catch (error) {
       this.options.diagnostics.suppressed(`${this.options.what} encoding failed`, error);
       return;
@@ -130,6 +156,7 @@ export class BatchingOtlpExporter<Item> {
     while (this.inFlight.size < MAX_CONCURRENT_EXPORTS && this.waiting.length > 0) {
       const { body, count } = this.waiting.shift()!;
       this.waitingCount -= count;
+      this.waitingBytes -= body.byteLength;
       const sending: Promise<void> = this.options
         .detached(() => this.send(body))
         .finally(() => {
