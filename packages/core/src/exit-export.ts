@@ -82,10 +82,14 @@ export function sendAtExit(exports: readonly ExitExport[], timeoutMillis: number
       gzip: item.export.compression === 'gzip',
       body: item.body,
     }));
+    // Neither the app's flags nor NODE_OPTIONS (which a worker parses again): a
+    // `--require @threadline/node/register` there would start Threadline inside the sender.
+    const env: Record<string, string | undefined> = { ...process.env };
+    delete env.NODE_OPTIONS;
     const worker = new Worker(SENDER_SOURCE, {
       eval: true,
-      // Not the app's flags: a `--require @threadline/node/register` would start Threadline in it.
       execArgv: [],
+      env,
       workerData: { state, requests, timeoutMillis, userAgent: USER_AGENT },
       stdout: true,
       stderr: true,
