@@ -1,6 +1,5 @@
 import { request } from 'node:http';
-import type { OtlpReceiver } from '@threadline/testing';
-import { startOtlpReceiver } from '@threadline/testing';
+import { useReceiver } from './helpers/receiver';
 import { startApp } from './helpers/run-app';
 
 const NO_SCHEDULED_EXPORT = { OTEL_BSP_SCHEDULE_DELAY: '600000', OTEL_BLRP_SCHEDULE_DELAY: '600000', THREADLINE_RUNTIME_METRICS: 'false' };
@@ -34,12 +33,7 @@ const jsonLines = (stdout: string): JsonLine[] =>
     .map((line) => JSON.parse(line) as JsonLine);
 
 describe('the crash path', () => {
-  let receiver: OtlpReceiver;
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-  });
-  afterAll(() => receiver.stop());
-  beforeEach(() => receiver.clear());
+  const receiver = useReceiver();
 
   const crash = async (pattern: string) => {
     const app = startApp(['--require', '@threadline/node/register', 'exit-app.cjs'], {

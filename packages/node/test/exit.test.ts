@@ -1,6 +1,6 @@
 import { request } from 'node:http';
-import type { OtlpReceiver, ReceivedMetric } from '@threadline/testing';
-import { startOtlpReceiver } from '@threadline/testing';
+import type { ReceivedMetric } from '@threadline/testing';
+import { useReceiver } from './helpers/receiver';
 import { diagnosticLines, startApp } from './helpers/run-app';
 
 // Nothing leaves the process on a schedule during a test: what arrives was sent by the exit paths.
@@ -37,15 +37,8 @@ function serverRequestCount(metrics: ReceivedMetric[]): number {
 }
 
 describe('nothing finished is lost at exit', () => {
-  let receiver: OtlpReceiver;
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-  });
-  afterAll(() => receiver.stop());
-  beforeEach(() => {
-    receiver.clear();
-    receiver.setFault(undefined);
-  });
+  const receiver = useReceiver();
+  beforeEach(() => receiver.setFault(undefined));
 
   const exercise = async (pattern: string, env: Record<string, string> = {}) => {
     const app = startApp(['--require', '@threadline/node/register', 'exit-app.cjs'], {
@@ -115,13 +108,14 @@ describe('nothing finished is lost at exit', () => {
   });
 
   it('exports with its normal timeouts again when a process goes on working after beforeExit', async () => {
-    // Each answer takes 100 ms; the exit deadline is 500 ms. Once that deadline had passed, an
-    // export still in the "exiting" state got 1 ms, and the second phase's spans were lost.
+    // Each answer takes 100 ms; the exit deadline is 1.5 s and the second phase lasts 3 s. Once
+    // that deadline had passed, an export still in the "exiting" state got 1 ms, and the second
+    // phase's spans were lost.
     receiver.setFault({ delayMillis: 100 });
     const app = startApp(['--require', '@threadline/node/register', 'before-exit-app.cjs'], {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_BSP_SCHEDULE_DELAY: '100',
-      THREADLINE_SHUTDOWN_TIMEOUT: '500',
+      THREADLINE_SHUTDOWN_TIMEOUT: '1500',
       OTEL_METRICS_EXPORTER: 'none',
       OTEL_LOGS_EXPORTER: 'none',
     });

@@ -1,6 +1,5 @@
 import { Agent, request } from 'node:http';
-import type { OtlpReceiver } from '@threadline/testing';
-import { startOtlpReceiver } from '@threadline/testing';
+import { useReceiver } from './helpers/receiver';
 import { diagnosticLines, startApp } from './helpers/run-app';
 
 const REQUESTS = 300;
@@ -50,18 +49,15 @@ async function stats(port: number): Promise<{ faulted: number; inSpan: number }>
 }
 
 describe('fault injection: a throwing point inside Threadline never reaches the app', () => {
-  let receiver: OtlpReceiver;
+  const receiver = useReceiver();
   let uninstrumented: Answer[];
 
   beforeAll(async () => {
-    receiver = await startOtlpReceiver();
     const app = startApp(['fault-app.cjs']);
     uninstrumented = await load(await app.waitForPort());
     app.child.kill('SIGTERM');
     await app.exited;
   });
-  afterAll(() => receiver.stop());
-  beforeEach(() => receiver.clear());
 
   // The diagnostics key each fault is counted under, and how many times it fires at least.
   it.each([
