@@ -1,5 +1,6 @@
 import type { Diagnostics, ExportFailures, LifecycleResult, ResolvedConfig, ThreadlineOptions } from '@threadline/core';
 import {
+  DEFAULT_EXPORT_TIMEOUT_MILLIS,
   abortInFlightExports,
   combineExportFailures,
   createDiagnostics,
@@ -111,7 +112,8 @@ function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): 
   const sendUndeliveredAtExit = (): void => {
     const undelivered = signals.flatMap((signal) => signal.takeForExit?.() ?? []);
     if (undelivered.length > 0) {
-      const limit = config.shutdownTimeoutMillis > 0 ? config.shutdownTimeoutMillis : config.traces.timeoutMillis;
+      // 0 means no limit, which an exit cannot have: then the export timeout bounds it.
+      const limit = config.shutdownTimeoutMillis || config.traces.timeoutMillis || DEFAULT_EXPORT_TIMEOUT_MILLIS;
       const timeoutMillis = Math.min(limit, remainingExitMillis() ?? limit);
       const { lost } = sendAtExit(undelivered, timeoutMillis);
       if (lost.size > 0) {
