@@ -15,6 +15,7 @@ export type {
   SignalExportConfig,
   SignalLifecycle,
   ExportFailures,
+  ExitExport,
   ThreadlineOptions,
   TracesExporterName,
 } from './types';
@@ -41,7 +42,9 @@ export { createDiagnostics, describeError, errorTypeOf } from './diagnostics';
 export type { Guarded } from './guard';
 export { guard, guardedLoad } from './guard';
 export { runWithDeadline } from './deadline';
-export { markExiting, remainingExitMillis } from './exit-state';
+export { markExiting, markExitingWhileFlushing, remainingExitMillis } from './exit-state';
+export type { ExitSendResult } from './exit-export';
+export { sendAtExit } from './exit-export';
 export type { ProcessHooksOptions } from './process-hooks';
 export { installProcessHooks } from './process-hooks';
 export { getGlobalState, setGlobalState } from './global-state';

@@ -166,6 +166,20 @@ export interface SignalLifecycle {
   exportFailures(): ExportFailures;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
+  /**
+   * At the `exit` event, where nothing asynchronous runs any more: what is not known to be
+   * delivered, as encoded OTLP requests, for a synchronous send. Nothing is exported afterwards.
+   */
+  takeForExit?(): ExitExport[];
+}
+
+/** One OTLP/HTTP request left to send when the process exits, already encoded. */
+export interface ExitExport {
+  /** What it carries, for the line that says what was lost: `spans`, `log records`, `metric points`. */
+  what: string;
+  count: number;
+  body: Uint8Array;
+  export: SignalExportConfig;
 }
 
 /** How a flush or shutdown ended. Never a rejection. */

@@ -33,22 +33,17 @@ function retainedBytes(generator: 'generateRequestId' | 'spanId'): { bytes: numb
 }
 
 describe('memory held by kept IDs', () => {
-  // A flat one-byte string of 32 characters takes 48 bytes of heap (16 of header); the array
-  // slot 8 more. The bound leaves room for GC noise; an ID that held its 4 KiB random block
-  // would be 40 MB here.
-  it('10,000 kept request IDs hold about 10,000 x (ID length + string overhead)', () => {
-    const result = retainedBytes('generateRequestId');
+  // A flat one-byte string of n characters takes about n + 16 bytes of heap; the array slot 8
+  // more. The bound leaves room for GC noise; an ID that held its random block would be 40 MB
+  // (span IDs) or 80 MB (request IDs) here.
+  it.each([
+    ['request IDs', 'generateRequestId', 32],
+    ['span IDs', 'spanId', 16],
+  ] as const)('10,000 kept %s hold about 10,000 x (ID length + string overhead)', (_label, generator, length) => {
+    const result = retainedBytes(generator);
     expect(result.distinct).toBe(10_000);
     expect(result.valid).toBe(true);
-    expect(result.bytes).toBeGreaterThan(10_000 * 32);
-    expect(result.bytes).toBeLessThan(10_000 * (32 + 16 + 8) * 2);
-  });
-
-  it('10,000 kept span IDs hold about 10,000 x (ID length + string overhead)', () => {
-    const result = retainedBytes('spanId');
-    expect(result.distinct).toBe(10_000);
-    expect(result.valid).toBe(true);
-    expect(result.bytes).toBeGreaterThan(10_000 * 16);
-    expect(result.bytes).toBeLessThan(10_000 * (16 + 16 + 8) * 2);
+    expect(result.bytes).toBeGreaterThan(10_000 * length);
+    expect(result.bytes).toBeLessThan(10_000 * (length + 16 + 8) * 2);
   });
 });

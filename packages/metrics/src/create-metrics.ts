@@ -1,9 +1,11 @@
 import type { Meter, MeterOptions, MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
 import { createNoopMeter, metrics } from '@opentelemetry/api';
-import type { MeterProvider, PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
-import { THREADLINE_VERSION, combineExportFailures, guard, guardedLoad } from '@threadline/core';
+import type { MeterProvider, MetricData, PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { Attributes, Diagnostics, ExitExport, ResolvedConfig } from '@threadline/core';
+import { THREADLINE_VERSION, combineExportFailures, guard, guardedLoad, millisToHrTime } from '@threadline/core';
 import { DurationHistogram, DurationHistogramProducer } from './duration-histograms';
+import { encodeJson, encodeProtobuf } from './otlp-encoding';
+import { toOtlpModel } from './otlp-model';
 import { OtlpMetricExporter } from './otlp-metric-exporter';
 import { DbDurationProcessor, recordHttpDurations } from './request-metrics';
 import { recordRuntimeMetrics } from './runtime-metrics';
@@ -29,7 +31,11 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
   let serviceMeter: Meter | undefined;
   let stopRuntime: (() => void) | undefined;
   let isShutdown = false;
-  let dirty = false;
+  // Measurements (and meters handed out) so far, and how many of them a finished flush covered.
+  // A flush counts as covering only once it has ended: a process that exits while a flush is
+  // still sending (an app's SIGTERM handler calling process.exit) sends them again at exit.
+  let recorded = 0;
+  let flushedUpTo = 0;
 
   let failedToLoad = false;
   /** The SDK's provider, loaded on first use; undefined (metrics off, said once) if it cannot load. */
@@ -37,7 +43,7 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
     if (provider || failedToLoad) return provider;
     provider = guardedLoad(diagnostics, 'loading the metrics SDK', createProvider);
     if (!provider) failedToLoad = true;
-    dirty = true;
+    recorded++;
     return provider;
   };
   const createProvider = (): MeterProvider => {
@@ -70,13 +76,13 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
   };
   const meterOf = (name: string, version?: string, options?: MeterOptions): Meter => load()?.getMeter(name, version, options) ?? createNoopMeter();
   const getMeter = (): Meter => {
-    dirty = true;
+    recorded++;
     return (serviceMeter ??= meterOf(scope.name, scope.version));
   };
   /** A request or operation was measured: the SDK's readers (which collect it) must exist. */
   const onRecord = (): void => {
     if (!provider) load();
-    dirty = true;
+    recorded++;
   };
 
   const onDemand: ApiMeterProvider = { getMeter: meterOf };
@@ -90,14 +96,39 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
   });
   const runtimeTimer = config.metrics.runtime ? setTimeout(startRuntimeMetrics, RUNTIME_METRICS_DELAY_MILLIS).unref() : undefined;
 
+  /**
+   * At the exit event the SDK's collection (asynchronous) cannot run; Threadline's own duration
+   * histograms are collected and encoded synchronously instead. They are cumulative, so this
+   * one request carries every request and operation measured since start.
+   */
+  const takeForExit = (): ExitExport[] => {
+    if (recorded === flushedUpTo || isShutdown || !config.metrics.exporters.includes('otlp')) return [];
+    flushedUpTo = recorded;
+    const endTime = millisToHrTime(Date.now());
+    const collected = [server, client, database].map((histogram) => histogram.collect(endTime)).filter((metric): metric is MetricData => metric !== undefined);
+    if (collected.length === 0) return [];
+    const model = toOtlpModel({ resource: { attributes: resourceAttributes }, scopeMetrics: [{ scope, metrics: collected }] } as unknown as ResourceMetrics);
+    const body = config.metrics.protocol === 'http/json' ? encodeJson(model) : encodeProtobuf(model);
+    const count = collected.reduce((points, metric) => points + metric.dataPoints.length, 0);
+    return [{ what: 'metric points', count, body, export: config.metrics }];
+  };
+
   return {
+    takeForExit,
     getMeter: (name = '@threadline/app') => meterOf(name),
     spanProcessor: new DbDurationProcessor(database, onRecord),
-    hasPendingWork: () => dirty,
+    hasPendingWork: () => recorded !== flushedUpTo,
     exportFailures: () => combineExportFailures(otlpExporters),
     forceFlush: () => {
-      dirty = false;
-      return provider?.forceFlush() ?? Promise.resolve();
+      const upTo = recorded;
+      // Settled either way: a collector that is down must not re-arm beforeExit forever.
+      const covered = (): void => {
+        flushedUpTo = Math.max(flushedUpTo, upTo);
+      };
+      return (provider?.forceFlush() ?? Promise.resolve()).then(covered, (error: unknown) => {
+        covered();
+        throw error;
+      });
     },
     shutdown: () => {
       isShutdown = true;

@@ -74,6 +74,7 @@ export function createTracing(
     provider,
     hasPendingWork: () => pending.hasPendingWork(),
     exportFailures: () => combineExportFailures(exports.failing),
+    takeForExit: () => exports.atExit.flatMap((processor) => processor.takeForExit()),
     forceFlush: () => provider.forceFlush(),
     shutdown: () => {
       disableInstrumentations();
@@ -89,6 +90,8 @@ export function createTracing(
 function createSpanExports(config: ResolvedConfig, diagnostics: Diagnostics) {
   const processors: SpanProcessor[] = [];
   const failing: { failedExports: number; lastError: string | undefined }[] = [];
+  // The protobuf path queues encoded bytes, which the exit event can still send synchronously.
+  const atExit: OtlpProtobufSpanProcessor[] = [];
   const batched = (exporter: SpanExporter) =>
     new BatchSpanProcessor({
       exporter,
@@ -108,7 +111,8 @@ function createSpanExports(config: ResolvedConfig, diagnostics: Diagnostics) {
       const processor = new OtlpProtobufSpanProcessor(config.traces, config.batch, diagnostics);
       processors.push(processor);
       failing.push(processor);
+      atExit.push(processor);
     }
   }
-  return { processors, failing };
+  return { processors, failing, atExit };
 }

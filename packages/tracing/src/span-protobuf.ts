@@ -94,6 +94,7 @@ function writeStatus(writer: ProtobufWriter, status: SpanStatus): void {
 export class SpanBatch {
   private readonly groups = new Map<Resource, Map<Scope, ProtobufWriter>>();
   count = 0;
+  /** Encoded bytes so far, for the queue's byte bound. */
   byteLength = 0;
 
   add(span: ReadableSpan): void {

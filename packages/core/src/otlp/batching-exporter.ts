@@ -50,6 +50,7 @@ export class BatchingOtlpExporter<Item> {
   private transport: ExporterTransport | undefined;
   private readonly timeoutMillis: number;
   private readonly queueFull: Error;
+  private readonly queueBytesFull: Error;
   private isShutdown = false;
   failedExports = 0;
   dropped = 0;
@@ -60,14 +61,16 @@ export class BatchingOtlpExporter<Item> {
     const limits = [options.export.timeoutMillis, options.limits.exportTimeoutMillis].filter((millis) => millis > 0);
     this.timeoutMillis = limits.length > 0 ? Math.min(...limits) : 0;
     this.queueFull = new Error(`the ${options.what} export queue is full (${options.queueSizeVariable}); ${options.what} were dropped`);
+    this.queueBytesFull = new Error(`the ${options.what} export queue holds ${options.limits.maxQueueBytes} bytes, its limit (THREADLINE_EXPORT_QUEUE_MAX_BYTES); ${options.what} were dropped`);
   }
 
   offer(item: Item): void {
     if (this.isShutdown) return;
     const { limits, diagnostics, what } = this.options;
-    if (this.batch.count + this.waitingCount >= limits.maxQueueSize || this.sealedBytes + this.batch.byteLength >= limits.maxQueueBytes) {
+    const itemsFull = this.batch.count + this.waitingCount >= limits.maxQueueSize;
+    if (itemsFull || this.sealedBytes + this.batch.byteLength >= limits.maxQueueBytes) {
       this.dropped++;
-      diagnostics.suppressed(`${what} export queue full`, this.queueFull);
+      diagnostics.suppressed(`${what} export queue full`, itemsFull ? this.queueFull : this.queueBytesFull);
       return;
     }
     try {
@@ -108,7 +111,7 @@ export class BatchingOtlpExporter<Item> {
     this.sealedBytes = 0;
     if (this.batch.count > 0) {
       try {
-        undelivered.push({ body: this.batch.seal(), count: this.batch.count });
+        undelivered.push({ body: batch.seal(), count: batch.count });
       } catch (error) {
         this.options.diagnostics.suppressed(`${this.options.what} encoding failed`, error);
       }
