@@ -2,11 +2,12 @@ import type { Meter, MeterProvider as ApiMeterProvider } from '@opentelemetry/ap
 import { metrics } from '@opentelemetry/api';
 import type { MeterProvider, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
-import { THREADLINE_VERSION, combineExportFailures } from '@threadline/core';
+import { THREADLINE_VERSION, combineExportFailures, exportStatsRegistry } from '@threadline/core';
 import { DurationHistogram, DurationHistogramProducer } from './duration-histograms';
 import { OtlpMetricExporter } from './otlp-metric-exporter';
 import { DbDurationProcessor, recordHttpDurations } from './request-metrics';
 import { recordRuntimeMetrics } from './runtime-metrics';
+import { recordSelfMetrics } from './self-metrics';
 import { DB_CLIENT_DURATION, DURATION_BUCKETS, HTTP_CLIENT_DURATION, HTTP_SERVER_DURATION } from './semantic-conventions';
 import type { Metrics } from './types';
 
@@ -78,11 +79,14 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
   }
 
   const stopHttp = recordHttpDurations(server, client, onRecord);
-  const runtimeTimer = config.metrics.runtime
-    ? setTimeout(() => {
-        if (!isShutdown) stopRuntime = recordRuntimeMetrics(getMeter());
-      }, RUNTIME_METRICS_DELAY_MILLIS).unref()
-    : undefined;
+  // Runtime metrics when asked for, and the export queues' own `otel.sdk.*` metrics whenever
+  // there is a queue to report on (spans or logs exported over OTLP/HTTP protobuf).
+  const hasSelfMetrics = (): boolean => config.metrics.exporters.length > 0 && exportStatsRegistry().length > 0;
+  const runtimeTimer = setTimeout(() => {
+    if (isShutdown) return;
+    if (config.metrics.runtime) stopRuntime = recordRuntimeMetrics(getMeter());
+    if (hasSelfMetrics()) recordSelfMetrics(getMeter());
+  }, RUNTIME_METRICS_DELAY_MILLIS).unref();
 
   return {
     getMeter: (name = '@threadline/app') => load().getMeter(name),
@@ -95,7 +99,7 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
     },
     shutdown: () => {
       isShutdown = true;
-      if (runtimeTimer) clearTimeout(runtimeTimer);
+      clearTimeout(runtimeTimer);
       stopHttp();
       stopRuntime?.();
       return provider?.shutdown() ?? Promise.resolve();
