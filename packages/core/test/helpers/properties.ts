@@ -25,8 +25,14 @@ export function growthFactor(run: (input: string) => unknown, make: (size: numbe
   const large = make(size * 10);
   run(small);
   run(large);
-  // Floor the small timing so that timer resolution on a tiny input cannot inflate the ratio.
-  return bestTime(run, large) / Math.max(bestTime(run, small), 0.05);
+  // The lowest of three measurements: a burst of load from elsewhere on a shared machine
+  // inflates one, while a quadratic path inflates all three. The small timing is floored so
+  // that timer resolution on a tiny input cannot inflate the ratio.
+  let factor = Infinity;
+  for (let attempt = 0; attempt < 3 && factor >= MAX_GROWTH_FOR_TEN_TIMES_THE_INPUT; attempt++) {
+    factor = Math.min(factor, bestTime(run, large) / Math.max(bestTime(run, small), 0.05));
+  }
+  return factor;
 }
 
 export const MAX_GROWTH_FOR_TEN_TIMES_THE_INPUT = 30;
