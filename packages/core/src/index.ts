@@ -52,12 +52,20 @@ export type { ExportResponse, ExporterTransport } from './otlp/export-response';
 export { OtlpExportError, combineExportFailures } from './otlp/export-response';
 export type { OtlpHttpTransportOptions } from './otlp/http-transport';
 export { abortInFlightExports, createOtlpHttpTransport, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from './otlp/http-transport';
-export type { RetryPolicy } from './otlp/retrying-transport';
-export { createRetryingTransport, createSignalTransport, DEFAULT_RETRY_POLICY } from './otlp/retrying-transport';
+export type { RetryPolicy } from './otlp/retry-policy';
+export {
+  classifyConnectionError,
+  classifyHttpResponse,
+  DEFAULT_RETRY_POLICY,
+  RETRYABLE_CONNECTION_ERRORS,
+  RETRYABLE_HTTP_STATUS,
+  retryDelayMillis,
+} from './otlp/retry-policy';
+export { createRetryingTransport, createSignalTransport } from './otlp/retrying-transport';
 export { parseRetryAfter } from './otlp/retry-after';
 export { ProtobufWriter, millisToHrTime } from './otlp/protobuf-writer';
 export type { BatchingExporterOptions, EncodedBatch } from './otlp/batching-exporter';
-export { BatchingOtlpExporter, DEFAULT_MAX_QUEUE_BYTES } from './otlp/batching-exporter';
+export { BatchingOtlpExporter } from './otlp/batching-exporter';
 export type { ScopeFields } from './otlp/otlp-protobuf';
 export { encodeResourceField, writeAnyValue, writeAttributes, writeScope } from './otlp/otlp-protobuf';
 export { THREADLINE_VERSION } from './version';
@@ -74,6 +82,7 @@ export {
   setRequestAttributes,
   withRequestContext,
 } from './request-context';
+export { createRequestScope } from './request-scope';
 export type { OtlpSignal } from './otlp/otlp-exporter';
 export { OtlpExporter } from './otlp/otlp-exporter';
 export type { HttpRequestEnd } from './http-events';

@@ -15,6 +15,7 @@ import { OtlpProtobufSpanProcessor } from './otlp-span-processor';
 import { PendingWorkCounter } from './pending-work';
 import { createPropagator } from './propagator';
 import { createSampler } from './sampler';
+import { SpanStarter } from './span-starter';
 import type { Tracing } from './types';
 
 /**
@@ -33,10 +34,12 @@ export function createTracing(
   const spanProcessors: SpanProcessor[] = [pending, new DbQueryRedactor(), ...extraSpanProcessors];
   const exports = createSpanExports(config, diagnostics);
   spanProcessors.push(...exports.processors);
+  const sampler = new InstrumentationSampler(createSampler(config.sampler, config.samplerArg));
+  const idGenerator = new HexBlockIdGenerator();
   const provider = new TracerProvider({
     resource: resourceFromAttributes(resourceAttributes),
-    sampler: new InstrumentationSampler(createSampler(config.sampler, config.samplerArg)),
-    idGenerator: new HexBlockIdGenerator(),
+    sampler,
+    idGenerator,
     spanLimits: {
       attributeValueLengthLimit: config.limits.attributeValueLengthLimit,
       attributeCountLimit: config.limits.attributeCountLimit,
@@ -57,9 +60,11 @@ export function createTracing(
       'another tracer provider was registered before Threadline started; spans created through @opentelemetry/api go to it, not to Threadline',
     );
   }
+  const tracer = provider.getTracer('@threadline/tracing', THREADLINE_VERSION);
   const disableInstrumentations = enableInstrumentations({
     provider,
-    tracer: provider.getTracer('@threadline/tracing', THREADLINE_VERSION),
+    tracer,
+    spans: new SpanStarter(tracer, sampler, idGenerator),
     contextManager,
     config,
     diagnostics,

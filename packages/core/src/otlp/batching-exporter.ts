@@ -7,7 +7,7 @@ import { createSignalTransport } from './retrying-transport';
 /** Items encoded into one OTLP export request. */
 export interface EncodedBatch<Item> {
   readonly count: number;
-  /** Bytes encoded so far, for the queue's byte bound. */
+  /** Bytes encoded so far, counted against the queue's byte limit. */
   readonly byteLength: number;
   add(item: Item): void;
   /** The request body; the batch is not added to afterwards. */
@@ -26,16 +26,7 @@ export interface BatchingExporterOptions<Item> {
   newBatch: () => EncodedBatch<Item>;
   /** Runs each export request and the batch timer (outside any request's context, untraced). */
   detached: <T>(run: () => T) => T;
-  /** Encoded bytes the queue holds at most (the batch being filled and those waiting); see DEFAULT_MAX_QUEUE_BYTES. */
-  maxQueueBytes?: number;
 }
-
-/**
- * The queue's byte bound beside its item limit: 2048 spans are ~1 MB, but log records with
- * long fields can be hundreds of times that. Past it, items are dropped and counted like
- * items past the queue limit.
- */
-export const DEFAULT_MAX_QUEUE_BYTES = 16 * 1024 * 1024;
 
 /** Export requests under way at once; sealed batches beyond them wait (within the queue limit). */
 const MAX_CONCURRENT_EXPORTS = 2;
@@ -43,15 +34,16 @@ const MAX_CONCURRENT_EXPORTS = 2;
 /**
  * OTLP/HTTP protobuf export of items encoded as they arrive: only bytes wait for export. The
  * batch size, queue limit, schedule delay and export timeout mean what the SDK's batch
- * processors make of the OTEL_BSP_* / OTEL_BLRP_* variables; items past the queue limit are
- * dropped and counted; failures are counted and reported rate-limited.
+ * processors make of the OTEL_BSP_* / OTEL_BLRP_* variables; items past the queue limit, or
+ * past its byte limit (encoded bytes waiting or in flight), are dropped and counted; failures
+ * are counted and reported rate-limited.
  */
 export class BatchingOtlpExporter<Item> {
   private batch: EncodedBatch<Item>;
   private readonly waiting: { body: Uint8Array; count: number }[] = [];
   private waitingCount = 0;
-  private waitingBytes = 0;
-  private readonly maxQueueBytes: number;
+  /** Bytes sealed and not yet answered: waiting or in flight. */
+  private sealedBytes = 0;
   /** Requests being sent, with their bodies: at exit, an answer not read yet is no delivery. */
   private readonly inFlight = new Map<Promise<void>, { body: Uint8Array; count: number }>();
   private timer: NodeJS.Timeout | undefined;
@@ -69,21 +61,16 @@ export class BatchingOtlpExporter<Item> {
     const limits = [options.export.timeoutMillis, options.limits.exportTimeoutMillis].filter((millis) => millis > 0);
     this.timeoutMillis = limits.length > 0 ? Math.min(...limits) : 0;
     this.queueFull = new Error(`the ${options.what} export queue is full (${options.queueSizeVariable}); ${options.what} were dropped`);
-    this.maxQueueBytes = options.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES;
-    this.queueBytesFull = new Error(`the ${options.what} export queue holds ${this.maxQueueBytes} bytes, its limit; ${options.what} were dropped`);
+    this.queueBytesFull = new Error(`the ${options.what} export queue holds ${options.limits.maxQueueBytes} bytes, its limit (THREADLINE_EXPORT_QUEUE_MAX_BYTES); ${options.what} were dropped`);
   }
 
   offer(item: Item): void {
     if (this.isShutdown) return;
     const { limits, diagnostics, what } = this.options;
-    if (this.batch.count + this.waitingCount >= limits.maxQueueSize) {
+    const itemsFull = this.batch.count + this.waitingCount >= limits.maxQueueSize;
+    if (itemsFull || this.sealedBytes + this.batch.byteLength >= limits.maxQueueBytes) {
       this.dropped++;
-      diagnostics.suppressed(`${what} export queue full`, this.queueFull);
-      return;
-    }
-    if (this.batch.byteLength + this.waitingBytes >= this.maxQueueBytes) {
-      this.dropped++;
-      diagnostics.suppressed(`${what} export queue full`, this.queueBytesFull);
+      diagnostics.suppressed(`${what} export queue full`, itemsFull ? this.queueFull : this.queueBytesFull);
       return;
     }
     try {
@@ -121,10 +108,8 @@ export class BatchingOtlpExporter<Item> {
     const undelivered = [...this.inFlight.values(), ...this.waiting.splice(0)];
     this.inFlight.clear();
     this.waitingCount = 0;
-    this.waitingBytes = 0;
-    const batch = this.batch;
-    this.batch = this.options.newBatch();
-    if (batch.count > 0) {
+    this.sealedBytes = 0;
+    if (this.batch.count > 0) {
       try {
         undelivered.push({ body: batch.seal(), count: batch.count });
       } catch (error) {
@@ -144,7 +129,7 @@ export class BatchingOtlpExporter<Item> {
       const body = batch.seal();
       this.waiting.push({ body, count: batch.count });
       this.waitingCount += batch.count;
-      this.waitingBytes += body.byteLength;
+      this.sealedBytes += body.byteLength;
     } catch (error) {
       this.options.diagnostics.suppressed(`${this.options.what} encoding failed`, error);
       return;
@@ -156,10 +141,10 @@ export class BatchingOtlpExporter<Item> {
     while (this.inFlight.size < MAX_CONCURRENT_EXPORTS && this.waiting.length > 0) {
       const { body, count } = this.waiting.shift()!;
       this.waitingCount -= count;
-      this.waitingBytes -= body.byteLength;
       const sending: Promise<void> = this.options
         .detached(() => this.send(body))
         .finally(() => {
+          this.sealedBytes -= body.byteLength;
           this.inFlight.delete(sending);
           this.sendWaiting();
         });

@@ -23,11 +23,10 @@ describe('the batching exporter queue', () => {
       queueSizeVariable: 'OTEL_BLRP_MAX_QUEUE_SIZE',
       // Nothing is sent during the test: the schedule is long and no batch fills up.
       export: { url: 'http://127.0.0.1:9/v1/logs', headers: {}, protocol: 'http/protobuf', compression: 'none', timeoutMillis: 1000 },
-      limits: { scheduleDelayMillis: 600_000, maxQueueSize, maxExportBatchSize: 10_000, exportTimeoutMillis: 1000 },
+      limits: { scheduleDelayMillis: 600_000, maxQueueSize, maxQueueBytes, maxExportBatchSize: 10_000, exportTimeoutMillis: 1000 },
       diagnostics: createDiagnostics('info', (line) => lines.push(line)),
       newBatch: () => new SizedBatch(),
       detached: (run) => run(),
-      maxQueueBytes,
     });
     return { exporter, lines };
   };
@@ -37,7 +36,7 @@ describe('the batching exporter queue', () => {
     for (let i = 0; i < 10; i++) exporter.offer(300);
     // 4 x 300 bytes reach the 1000-byte bound; the 6 after are dropped.
     expect(exporter.dropped).toBe(6);
-    expect(lines).toEqual(['threadline warn: log records export queue full: the log records export queue holds 1000 bytes, its limit; log records were dropped\n']);
+    expect(lines).toEqual(['threadline warn: log records export queue full: the log records export queue holds 1000 bytes, its limit (THREADLINE_EXPORT_QUEUE_MAX_BYTES); log records were dropped\n']);
     const kept = exporter.takeUndelivered();
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatchObject({ count: 4 });

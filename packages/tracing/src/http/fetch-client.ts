@@ -2,6 +2,7 @@ import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { guard } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
 import type { ClientCall } from './client-span';
+import { clientPropagationOf } from './context-hosts';
 import { endClientCall, recordClientError, recordClientStatus, startClientSpan } from './client-span';
 
 interface UndiciRequest {
@@ -15,18 +16,18 @@ interface UndiciRequest {
  * Client spans for global `fetch` (undici) from undici's diagnostics channels, which allow
  * adding headers at `undici:request:create`. Subscribing does not load undici.
  */
-export const instrumentFetch: Instrumentation = ({ tracer, diagnostics, config }) => {
-  const requestIdHeader = config.requestIdHeaders[0] ?? 'x-request-id';
+export const instrumentFetch: Instrumentation = ({ spans, diagnostics, config }) => {
+  const rules = clientPropagationOf(config);
   const calls = new WeakMap<object, ClientCall>();
   const handlers: Record<string, (message: unknown) => void> = {
     'undici:request:create': guard(diagnostics, 'fetch instrumentation', (message: unknown) => {
       const { request } = message as { request: UndiciRequest };
       const origin = new URL(String(request.origin));
       const call = startClientSpan(
-        tracer,
+        spans,
         { method: request.method, protocol: origin.protocol, host: origin.host, path: request.path },
         (name, value) => request.addHeader(name, value),
-        requestIdHeader,
+        rules,
       );
       if (call) calls.set(request, call);
     }),

@@ -10,6 +10,8 @@ import { syncBuiltinESMExports } from 'node:module';
 import { guard } from '@threadline/core';
 import type { Instrumentation, InstrumentationContext } from '../instrumentation';
 import type { ClientCall } from './client-span';
+import type { ClientPropagation } from './context-hosts';
+import { clientPropagationOf } from './context-hosts';
 import { endClientCall, recordClientError, recordClientStatus, startClientSpan } from './client-span';
 
 const SPAN_KEY = Symbol.for('threadline.http.client-span');
@@ -33,11 +35,12 @@ export function hasRequestCreatedChannel(version = process.versions.node): boole
 
 /** Client spans for node:http and node:https requests. */
 export const instrumentHttpClient: Instrumentation = (instrumentation) => {
+  const rules = clientPropagationOf(instrumentation.config);
   // Shared by every request (the state is on the request), so no listener is made per call.
   const onRequestClose = guard(instrumentation.diagnostics, 'http client instrumentation', endUnansweredRequest);
   const onResponseClose = guard(instrumentation.diagnostics, 'http client instrumentation', endAnsweredRequest);
   const onCreated = guard(instrumentation.diagnostics, 'http client instrumentation', (request: ClientRequest) =>
-    traceRequest(instrumentation, request, onRequestClose),
+    traceRequest(instrumentation, rules, request, onRequestClose),
   );
   const onResponse = guard(instrumentation.diagnostics, 'http client instrumentation', (message: unknown) => {
     const { request, response } = message as { request: TracedRequest; response: IncomingMessage };
@@ -80,15 +83,15 @@ export const instrumentHttpClient: Instrumentation = (instrumentation) => {
   };
 };
 
-function traceRequest({ tracer, config }: InstrumentationContext, request: ClientRequest, onClose: (this: TracedRequest) => void): void {
+function traceRequest({ spans }: InstrumentationContext, rules: ClientPropagation, request: ClientRequest, onClose: (this: TracedRequest) => void): void {
   const host = request.getHeader('host');
   const call = startClientSpan(
-    tracer,
+    spans,
     { method: request.method, protocol: request.protocol, host: typeof host === 'string' ? host : request.host, path: request.path },
     (name, value) => {
       if (!request.headersSent) request.setHeader(name, value);
     },
-    config.requestIdHeaders[0] ?? 'x-request-id',
+    rules,
   );
   if (!call) return;
   const state: ClientSpanState = { call, responded: false, ended: false };
