@@ -109,7 +109,9 @@ export class BatchingOtlpExporter<Item> {
     this.inFlight.clear();
     this.waitingCount = 0;
     this.sealedBytes = 0;
-    if (this.batch.count > 0) {
+    const batch = this.batch;
+    this.batch = this.options.newBatch();
+    if (batch.count > 0) {
       try {
         undelivered.push({ body: batch.seal(), count: batch.count });
       } catch (error) {
