@@ -4,12 +4,13 @@ import type { Socket } from 'node:net';
 import type { Attributes, Span } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, REQUEST_ID_BAGGAGE_KEY, createRequestContext, publishHttpRequestEnd, withRequestContext } from '@threadline/core';
+import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, errorTypeOf, REQUEST_ID_BAGGAGE_KEY, createRequestContext, publishHttpRequestEnd, withRequestContext } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
 import { guarded } from '../instrumentation';
 import { createPathMatcher, normalizeMethod, parseHost, pathOf, spanName } from './http-semantics';
 import { routeOf } from './route';
 import { resolveRequestId } from './request-id-header';
+import { serverErrorOf } from './server-error';
 
 const SPAN_KEY = Symbol.for('threadline.http.server-span');
 type TracedRequest = IncomingMessage & { [SPAN_KEY]?: Span };
@@ -72,8 +73,9 @@ export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, 
     const startedAt = performance.now();
     response.once('close', () => {
       const route = routeOf(request, readExpressRoute);
-      const errorType = serverErrorType(response);
-      endServerSpan(span, method, route, response.statusCode, errorType);
+      const error = serverErrorOf(request);
+      const errorType = serverErrorType(response, error);
+      endServerSpan(span, method, route, response.statusCode, errorType, error);
       if (HTTP_REQUEST_END_CHANNEL.hasSubscribers) publishServerEnd(span, attributes, route, response.statusCode, errorType, startedAt, requestId);
     });
   });
@@ -109,13 +111,19 @@ function publishServerEnd(
   });
 }
 
-/** A 5xx is an error of that status; a connection closed before the response was complete (client went away, or a crash) is `aborted`. */
-function serverErrorType(response: ServerResponse): string | undefined {
-  if (response.statusCode >= 500) return String(response.statusCode);
-  return response.writableFinished ? undefined : 'aborted';
+/**
+ * A 5xx is an error of that status, or of the exception's type when a handler threw; a
+ * connection closed before the response was complete (client went away, or a crash) is
+ * `aborted`. A 4xx is the client's error: no error type, status left unset, per the HTTP
+ * conventions, also when a handler threw it.
+ */
+function serverErrorType(response: ServerResponse, error: unknown): string | undefined {
+  if (response.statusCode < 500 && response.writableFinished) return undefined;
+  if (error !== undefined) return errorTypeOf(error);
+  return response.statusCode >= 500 ? String(response.statusCode) : 'aborted';
 }
 
-function endServerSpan(span: Span, method: string, route: string | undefined, status: number, errorType: string | undefined): void {
+function endServerSpan(span: Span, method: string, route: string | undefined, status: number, errorType: string | undefined, error: unknown): void {
   if (route) {
     span.setAttribute('http.route', route);
     span.updateName(spanName(method, route));
@@ -123,7 +131,9 @@ function endServerSpan(span: Span, method: string, route: string | undefined, st
   span.setAttribute('http.response.status_code', status);
   if (errorType) {
     span.setAttribute('error.type', errorType);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: errorType === 'aborted' ? 'response not completed' : undefined });
+    if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
+    const message = error instanceof Error ? error.message : errorType === 'aborted' ? 'response not completed' : undefined;
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
   }
   span.end();
 }
