@@ -83,6 +83,8 @@ export interface ThreadlineOptions {
   disabledInstrumentations?: InstrumentationName[];
   /** Inbound paths that get no span (health checks); a trailing `*` matches a prefix. */
   ignoreIncomingPaths?: string[];
+  /** Export database spans made outside any request as root spans (default true). */
+  dbRootSpans?: boolean;
   shutdownTimeoutMillis?: number;
   /** Flush on SIGTERM/SIGINT and then keep the signal's meaning. */
   handleSignals?: boolean;
@@ -122,6 +124,7 @@ export interface ResolvedConfig {
   /** The instrumentations that are on. */
   instrumentations: InstrumentationName[];
   ignoreIncomingPaths: string[];
+  dbRootSpans: boolean;
   shutdownTimeoutMillis: number;
   handleSignals: boolean;
 }

@@ -47,7 +47,7 @@ describe('database client instrumentation', () => {
     const mysqlSpan = queries.find((span) => span.attributes['db.system.name'] === 'mysql')!;
     expect(mysqlSpan.attributes).toMatchObject({ 'db.namespace': 'test', 'db.operation.name': 'SELECT', 'server.address': '127.0.0.1', 'server.port': 3306 });
     const redisSpan = queries.find((span) => span.attributes['db.query.text'] === 'set threadline:user:1 ?')!;
-    expect(redisSpan.attributes).toMatchObject({ 'db.operation.name': 'set', 'server.address': '127.0.0.1', 'server.port': 6379 });
+    expect(redisSpan.attributes).toMatchObject({ 'db.operation.name': 'SET', 'server.address': '127.0.0.1', 'server.port': 6379 });
 
     const failed = queries.filter((span) => span.status.code === ERROR);
     expect(failed.map((span) => span.attributes['db.system.name']).sort()).toEqual(['mysql', 'postgresql', 'redis']);

@@ -34,7 +34,7 @@ export function createTracing(
   spanProcessors.push(...exports.processors);
   const provider = new TracerProvider({
     resource: resourceFromAttributes(resourceAttributes),
-    sampler: new InstrumentationSampler(createSampler(config.sampler, config.samplerArg)),
+    sampler: new InstrumentationSampler(createSampler(config.sampler, config.samplerArg), config.dbRootSpans),
     idGenerator: new HexBlockIdGenerator(),
     spanLimits: {
       attributeValueLengthLimit: config.limits.attributeValueLengthLimit,

@@ -159,6 +159,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
       (name) => !get<string[]>('disabledInstrumentations').includes(name),
     ),
     ignoreIncomingPaths: get('ignoreIncomingPaths'),
+    dbRootSpans: get('dbRootSpans'),
     shutdownTimeoutMillis: get('shutdownTimeoutMillis'),
     handleSignals: get('handleSignals'),
   };
