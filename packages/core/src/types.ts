@@ -85,6 +85,13 @@ export interface ThreadlineOptions {
   ignoreIncomingPaths?: string[];
   /** Export database spans made outside any request as root spans (default true). */
   dbRootSpans?: boolean;
+  /** Headers captured as span attributes (`OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_*`). */
+  captureServerRequestHeaders?: string[];
+  captureServerResponseHeaders?: string[];
+  captureClientRequestHeaders?: string[];
+  captureClientResponseHeaders?: string[];
+  /** Sensitive headers (authorization, cookies, API keys) captured unmasked when also listed above. */
+  captureSensitiveHeaders?: string[];
   shutdownTimeoutMillis?: number;
   /** Flush on SIGTERM/SIGINT and then keep the signal's meaning. */
   handleSignals?: boolean;
@@ -125,8 +132,19 @@ export interface ResolvedConfig {
   instrumentations: InstrumentationName[];
   ignoreIncomingPaths: string[];
   dbRootSpans: boolean;
+  /** Lowercase header names to capture; empty lists capture nothing and cost nothing. */
+  headerCapture: HeaderCaptureConfig;
   shutdownTimeoutMillis: number;
   handleSignals: boolean;
+}
+
+export interface HeaderCaptureConfig {
+  serverRequest: string[];
+  serverResponse: string[];
+  clientRequest: string[];
+  clientResponse: string[];
+  /** Sensitive names whose values are captured as they are. */
+  allowSensitive: string[];
 }
 
 /** Batching of an exported signal: what OTEL_BSP_* / OTEL_BLRP_* set. */

@@ -3,11 +3,13 @@ import type { Instrumentation } from '../instrumentation';
 import { guarded } from '../instrumentation';
 import type { ClientCall } from './client-span';
 import { endClientCall, recordClientError, recordClientStatus, startClientSpan } from './client-span';
+import { createHeaderCapture, undiciHeaderReader } from './header-capture';
 
 interface UndiciRequest {
   origin: string | URL;
   method: string;
   path: string;
+  headers?: unknown;
   addHeader(name: string, value: string): unknown;
 }
 
@@ -18,6 +20,9 @@ interface UndiciRequest {
 export const instrumentFetch: Instrumentation = ({ tracer, diagnostics, config }) => {
   const requestIdHeader = config.requestIdHeaders[0] ?? 'x-request-id';
   const calls = new WeakMap<object, ClientCall>();
+  const { clientRequest, clientResponse, allowSensitive } = config.headerCapture;
+  const captureRequestHeaders = createHeaderCapture(clientRequest, allowSensitive, 'request');
+  const captureResponseHeaders = createHeaderCapture(clientResponse, allowSensitive, 'response');
   const handlers: Record<string, (message: unknown) => void> = {
     'undici:request:create': guarded(diagnostics, 'fetch', (message: unknown) => {
       const { request } = message as { request: UndiciRequest };
@@ -28,12 +33,16 @@ export const instrumentFetch: Instrumentation = ({ tracer, diagnostics, config }
         (name, value) => request.addHeader(name, value),
         requestIdHeader,
       );
-      if (call) calls.set(request, call);
+      if (!call) return;
+      calls.set(request, call);
+      if (captureRequestHeaders) captureRequestHeaders(call.span, undiciHeaderReader(request.headers));
     }),
     'undici:request:headers': guarded(diagnostics, 'fetch', (message: unknown) => {
-      const { request, response } = message as { request: object; response: { statusCode: number } };
+      const { request, response } = message as { request: object; response: { statusCode: number; headers?: unknown } };
       const call = calls.get(request);
-      if (call) recordClientStatus(call, response.statusCode);
+      if (!call) return;
+      recordClientStatus(call, response.statusCode);
+      if (captureResponseHeaders) captureResponseHeaders(call.span, undiciHeaderReader(response.headers));
     }),
     'undici:request:trailers': guarded(diagnostics, 'fetch', (message: unknown) => {
       const { request } = message as { request: object };

@@ -11,6 +11,8 @@ import type { Instrumentation, InstrumentationContext } from '../instrumentation
 import { guarded } from '../instrumentation';
 import type { ClientCall } from './client-span';
 import { endClientCall, recordClientError, recordClientStatus, startClientSpan } from './client-span';
+import { createHeaderCapture } from './header-capture';
+import type { HeaderCapture } from './header-capture';
 
 const SPAN_KEY = Symbol.for('threadline.http.client-span');
 interface ClientSpanState {
@@ -33,8 +35,11 @@ export function hasRequestCreatedChannel(version = process.versions.node): boole
 
 /** Client spans for node:http and node:https requests. */
 export const instrumentHttpClient: Instrumentation = (instrumentation) => {
+  const { clientRequest, clientResponse, allowSensitive } = instrumentation.config.headerCapture;
+  const captureRequestHeaders = createHeaderCapture(clientRequest, allowSensitive, 'request');
+  const captureResponseHeaders = createHeaderCapture(clientResponse, allowSensitive, 'response');
   const onCreated = guarded(instrumentation.diagnostics, 'http client', (request: ClientRequest) =>
-    traceRequest(instrumentation, request),
+    traceRequest(instrumentation, request, captureRequestHeaders),
   );
   const onResponse = guarded(instrumentation.diagnostics, 'http client', (message: unknown) => {
     const { request, response } = message as { request: TracedRequest; response: IncomingMessage };
@@ -42,6 +47,7 @@ export const instrumentHttpClient: Instrumentation = (instrumentation) => {
     if (!state) return;
     state.responded = true;
     recordClientStatus(state.call, response.statusCode ?? 0);
+    if (captureResponseHeaders) captureResponseHeaders(state.call.span, (name) => response.headersDistinct[name]);
     response.once('close', () => {
       if (state.ended) return;
       state.ended = true;
@@ -81,7 +87,7 @@ export const instrumentHttpClient: Instrumentation = (instrumentation) => {
   };
 };
 
-function traceRequest({ tracer, config }: InstrumentationContext, request: ClientRequest): void {
+function traceRequest({ tracer, config }: InstrumentationContext, request: ClientRequest, captureHeaders: HeaderCapture | undefined): void {
   const host = request.getHeader('host');
   const call = startClientSpan(
     tracer,
@@ -92,6 +98,8 @@ function traceRequest({ tracer, config }: InstrumentationContext, request: Clien
     config.requestIdHeaders[0] ?? 'x-request-id',
   );
   if (!call) return;
+  // At creation the app's headers are set and Threadline's were just added; all are still unsent.
+  if (captureHeaders) captureHeaders(call.span, (name) => request.getHeader(name));
   const state: ClientSpanState = { call, responded: false, ended: false };
   (request as TracedRequest)[SPAN_KEY] = state;
   // Errors arrive on the `http.client.request.error` channel. A request destroyed without an

@@ -11,6 +11,7 @@ import { createPathMatcher, normalizeMethod, parseHost, pathOf, spanName } from 
 import { routeOf } from './route';
 import { resolveRequestId } from './request-id-header';
 import { serverErrorOf } from './server-error';
+import { createHeaderCapture } from './header-capture';
 
 const SPAN_KEY = Symbol.for('threadline.http.server-span');
 type TracedRequest = IncomingMessage & { [SPAN_KEY]?: Span };
@@ -38,6 +39,9 @@ export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, 
   const readExpressRoute = config.instrumentations.includes('express');
   const ignoredContext = suppressTracing(ROOT_CONTEXT);
   const [echoHeader = 'x-request-id'] = config.requestIdHeaders;
+  const { serverRequest, serverResponse, allowSensitive } = config.headerCapture;
+  const captureRequestHeaders = createHeaderCapture(serverRequest, allowSensitive, 'request');
+  const captureResponseHeaders = createHeaderCapture(serverResponse, allowSensitive, 'response');
 
   const onRequestStart = guarded(diagnostics, 'http server', (message: unknown) => {
     const { request, response, socket } = message as RequestStart;
@@ -66,6 +70,7 @@ export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, 
     attributes[REQUEST_ID_ATTRIBUTE] = requestId;
     const span = tracer.startSpan(spanName(method), { kind: SpanKind.SERVER, attributes }, parent);
     (request as TracedRequest)[SPAN_KEY] = span;
+    if (captureRequestHeaders) captureRequestHeaders(span, (name) => request.headersDistinct[name]);
     if (!response.headersSent) response.setHeader(echoHeader, requestId);
     const baggage = (propagation.getBaggage(parent) ?? propagation.createBaggage()).setEntry(REQUEST_ID_BAGGAGE_KEY, { value: requestId });
     const active = propagation.setBaggage(trace.setSpan(parent, span), baggage);
@@ -73,6 +78,7 @@ export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, 
     const startedAt = performance.now();
     response.once('close', () => {
       const route = routeOf(request, readExpressRoute);
+      if (captureResponseHeaders) captureResponseHeaders(span, (name) => response.getHeader(name));
       const error = serverErrorOf(request);
       const errorType = serverErrorType(response, error);
       endServerSpan(span, method, route, response.statusCode, errorType, error);
