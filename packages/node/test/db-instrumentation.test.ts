@@ -56,6 +56,12 @@ describe('database client instrumentation', () => {
       const exception = span.events.find((event) => event.name === 'exception');
       expect(String(exception?.attributes['exception.message'] ?? span.status.message)).toMatch(/42P01|doesn't exist|AUTH|password/i);
     }
+    // ...and error.type is the driver's code or the Redis error's type, never _OTHER.
+    expect(failed.map((span) => [span.attributes['db.system.name'], span.attributes['error.type']]).sort()).toEqual([
+      ['mysql', 'ER_NO_SUCH_TABLE'],
+      ['postgresql', '42P01'],
+      ['redis', 'ReplyError'],
+    ]);
 
     // No literal, parameter value, stored value or password left the process.
     const exported = JSON.stringify(spans.map((span) => [span.name, span.attributes, span.events]));
