@@ -1,7 +1,7 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
+import { guard } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
-import { guarded } from '../instrumentation';
 import { markRoute } from './route';
 import { markServerError } from './server-error';
 
@@ -46,16 +46,16 @@ function markFastifyError(request: FastifyRequest, _reply: unknown, error: unkno
  * template, kept for instances created before Threadline started.
  */
 export const instrumentFastify: Instrumentation = ({ diagnostics }) => {
-  const onInitialization = guarded(diagnostics, 'fastify', (message: unknown) => {
+  const onInitialization = guard(diagnostics, 'fastify instrumentation', (message: unknown) => {
     const { fastify } = message as { fastify: FastifyInstance };
     fastify.addHook('onRequest', markFastifyRoute);
     fastify.addHook('onError', markFastifyError);
   });
-  const onStart = guarded(diagnostics, 'fastify', (message: unknown) => {
+  const onStart = guard(diagnostics, 'fastify instrumentation', (message: unknown) => {
     const store = message as FastifyHandlerStore;
     markRoute(store.request.raw, store.route.url);
   });
-  const onError = guarded(diagnostics, 'fastify', (message: unknown) => {
+  const onError = guard(diagnostics, 'fastify instrumentation', (message: unknown) => {
     const store = message as FastifyHandlerStore;
     markServerError(store.request.raw, store.error);
   });
