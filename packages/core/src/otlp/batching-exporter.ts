@@ -111,6 +111,7 @@ export class BatchingOtlpExporter<Item> {
     this.sealedBytes = 0;
     const { batch } = this;
     if (batch.count > 0) {
+      this.batch = this.options.newBatch();
       try {
         undelivered.push({ body: batch.seal(), count: batch.count });
       } catch (error) {
