@@ -10,6 +10,7 @@ export type {
   OtlpProtocol,
   PropagatorName,
   ResolvedConfig,
+  HeaderCaptureConfig,
   SamplerName,
   BatchLimits,
   SignalExportConfig,

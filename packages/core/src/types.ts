@@ -12,7 +12,7 @@ export type SamplerName =
   | 'parentbased_traceidratio';
 export type PropagatorName = 'tracecontext' | 'baggage' | 'none';
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
-export type InstrumentationName = 'http' | 'undici' | 'express' | 'fastify' | 'pg' | 'mysql2' | 'ioredis' | 'redis' | 'pino' | 'winston';
+export type InstrumentationName = 'http' | 'undici' | 'express' | 'fastify' | 'koa' | 'hono' | 'nestjs' | 'pg' | 'mysql2' | 'ioredis' | 'redis' | 'pino' | 'winston';
 export type LogsExporterName = 'otlp' | 'console' | 'none';
 export type MetricsExporterName = 'otlp' | 'console' | 'none';
 export type LoggerLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -89,6 +89,15 @@ export interface ThreadlineOptions {
   disabledInstrumentations?: InstrumentationName[];
   /** Inbound paths that get no span (health checks); a trailing `*` matches a prefix. */
   ignoreIncomingPaths?: string[];
+  /** Export database spans made outside any request as root spans (default true). */
+  dbRootSpans?: boolean;
+  /** Headers captured as span attributes (`OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_*`). */
+  captureServerRequestHeaders?: string[];
+  captureServerResponseHeaders?: string[];
+  captureClientRequestHeaders?: string[];
+  captureClientResponseHeaders?: string[];
+  /** Sensitive headers (authorization, cookies, API keys) captured unmasked when also listed above. */
+  captureSensitiveHeaders?: string[];
   shutdownTimeoutMillis?: number;
   /** Flush on SIGTERM/SIGINT and then keep the signal's meaning. */
   handleSignals?: boolean;
@@ -131,8 +140,20 @@ export interface ResolvedConfig {
   /** The instrumentations that are on. */
   instrumentations: InstrumentationName[];
   ignoreIncomingPaths: string[];
+  dbRootSpans: boolean;
+  /** Lowercase header names to capture; empty lists capture nothing and cost nothing. */
+  headerCapture: HeaderCaptureConfig;
   shutdownTimeoutMillis: number;
   handleSignals: boolean;
+}
+
+export interface HeaderCaptureConfig {
+  serverRequest: string[];
+  serverResponse: string[];
+  clientRequest: string[];
+  clientResponse: string[];
+  /** Sensitive names whose values are captured as they are. */
+  allowSensitive: string[];
 }
 
 /** Batching of an exported signal: what OTEL_BSP_* / OTEL_BLRP_* set. */

@@ -5,4 +5,4 @@ export const DB_CLIENT_DURATION = 'db.client.operation.duration';
 /** The conventions' recommended boundaries for request durations, in seconds. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 /** The attributes of a DB span that may become metric attributes (bounded: no query text). */
-export const DB_METRIC_ATTRIBUTES = ['db.system.name', 'db.operation.name', 'db.namespace', 'server.address', 'server.port', 'error.type'];
+export const DB_METRIC_ATTRIBUTES = ['db.system.name', 'db.operation.name', 'db.collection.name', 'db.namespace', 'server.address', 'server.port', 'error.type'];

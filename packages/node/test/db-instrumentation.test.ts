@@ -47,7 +47,7 @@ describe('database client instrumentation', () => {
     const mysqlSpan = queries.find((span) => span.attributes['db.system.name'] === 'mysql')!;
     expect(mysqlSpan.attributes).toMatchObject({ 'db.namespace': 'test', 'db.operation.name': 'SELECT', 'server.address': '127.0.0.1', 'server.port': 3306 });
     const redisSpan = queries.find((span) => span.attributes['db.query.text'] === 'set threadline:user:1 ?')!;
-    expect(redisSpan.attributes).toMatchObject({ 'db.operation.name': 'set', 'server.address': '127.0.0.1', 'server.port': 6379 });
+    expect(redisSpan.attributes).toMatchObject({ 'db.operation.name': 'SET', 'server.address': '127.0.0.1', 'server.port': 6379 });
 
     const failed = queries.filter((span) => span.status.code === ERROR);
     expect(failed.map((span) => span.attributes['db.system.name']).sort()).toEqual(['mysql', 'postgresql', 'redis']);
@@ -56,6 +56,12 @@ describe('database client instrumentation', () => {
       const exception = span.events.find((event) => event.name === 'exception');
       expect(String(exception?.attributes['exception.message'] ?? span.status.message)).toMatch(/42P01|doesn't exist|AUTH|password/i);
     }
+    // ...and error.type is the driver's code or the Redis error's type, never _OTHER.
+    expect(failed.map((span) => [span.attributes['db.system.name'], span.attributes['error.type']]).sort()).toEqual([
+      ['mysql', 'ER_NO_SUCH_TABLE'],
+      ['postgresql', '42P01'],
+      ['redis', 'ReplyError'],
+    ]);
 
     // No literal, parameter value, stored value or password left the process.
     const exported = JSON.stringify(spans.map((span) => [span.name, span.attributes, span.events]));

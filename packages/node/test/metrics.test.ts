@@ -74,7 +74,7 @@ describe('metrics', () => {
 
     const db = find('db.client.operation.duration');
     expect(count(pointWith(db, { 'db.system.name': 'postgresql', 'db.operation.name': 'SELECT', 'db.namespace': 'test', 'server.port': 5432 }))).toBe(4);
-    expect(count(pointWith(db, { 'db.system.name': 'redis', 'db.operation.name': 'get', 'server.port': 6379 }))).toBe(4);
+    expect(count(pointWith(db, { 'db.system.name': 'redis', 'db.operation.name': 'GET', 'server.port': 6379 }))).toBe(4);
 
     // Every exemplar names a span the receiver got, in a trace whose entry span carries the
     // same request ID as the exemplar.

@@ -34,7 +34,7 @@ export function createTracing(
   const spanProcessors: SpanProcessor[] = [pending, new DbQueryRedactor(), ...extraSpanProcessors];
   const exports = createSpanExports(config, diagnostics);
   spanProcessors.push(...exports.processors);
-  const sampler = new InstrumentationSampler(createSampler(config.sampler, config.samplerArg));
+  const sampler = new InstrumentationSampler(createSampler(config.sampler, config.samplerArg), config.dbRootSpans);
   const idGenerator = new HexBlockIdGenerator();
   const provider = new TracerProvider({
     resource: resourceFromAttributes(resourceAttributes),

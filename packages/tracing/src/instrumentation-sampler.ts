@@ -9,14 +9,18 @@ import { SamplingDecision } from '@opentelemetry/sdk-trace';
  *   as roots of one-span traces they are noise, and instrumentation-redis opens them even with
  *   `requireParentSpan`. Inside a traced request they are kept (they show connect latency).
  * - Database operation spans the sampler drops are still recorded (not exported), so that
- *   `db.client.operation.duration` counts every operation whatever the sampling ratio.
+ *   `db.client.operation.duration` counts every operation whatever the sampling ratio; with
+ *   `dbRootSpans` off, so are those made outside any request (pool health checks).
  */
 const CONNECTION_SPAN_NAMES = new Set(['redis-connect', 'pg.connect', 'pg-pool.connect']);
 
 export class InstrumentationSampler implements Sampler {
   private nextResult: SamplingResult | undefined;
 
-  constructor(private readonly delegate: Sampler) {}
+  constructor(
+    private readonly delegate: Sampler,
+    private readonly dbRootSpans = true,
+  ) {}
 
   /** The result the next `shouldSample` returns: the decision was taken before the span started. */
   useNextResult(result: SamplingResult | undefined): void {
@@ -31,6 +35,9 @@ export class InstrumentationSampler implements Sampler {
     }
     if (CONNECTION_SPAN_NAMES.has(spanName) && !trace.getSpanContext(context)) {
       return { decision: SamplingDecision.NOT_RECORD };
+    }
+    if (!this.dbRootSpans && attributes['db.system.name'] !== undefined && !trace.getSpanContext(context)) {
+      return { decision: SamplingDecision.RECORD };
     }
     const result = this.delegate.shouldSample(context, traceId, spanName, spanKind, attributes, links);
     if (result.decision === SamplingDecision.NOT_RECORD && attributes['db.system.name'] !== undefined) {

@@ -2,15 +2,17 @@ import type { InstrumentationName } from '@threadline/core';
 import { guardedLoad } from '@threadline/core';
 import { enableDbInstrumentations } from './db/db-instrumentations';
 import { instrumentFastify } from './http/fastify-route';
+import { enableFrameworkPatches } from './http/framework-modules';
 import { instrumentFetch } from './http/fetch-client';
 import { instrumentHttpClient } from './http/http-client';
 import { instrumentHttpServer } from './http/http-server';
 import type { Instrumentation, InstrumentationContext } from './instrumentation';
 
 /**
- * Which code each instrumentation name turns on. `express` has no code of its own: the HTTP
- * server span reads Express's `req.route` when it is on. Database clients are listed in
- * db/db-instrumentations.ts: they load on the first use of their client.
+ * Which code each instrumentation name turns on. The HTTP server span reads Express's
+ * `req.route` when `express` is on; the frameworks without diagnostics channels (Express
+ * errors, Koa, Hono, NestJS) are patched when the app loads them (http/framework-modules.ts),
+ * and database clients load on the first use of their client (db/db-instrumentations.ts).
  */
 const BY_NAME: Partial<Record<InstrumentationName, Instrumentation[]>> = {
   http: [instrumentHttpServer, instrumentHttpClient],
@@ -27,6 +29,7 @@ export function enableInstrumentations(context: InstrumentationContext): () => v
       if (disable) disablers.push(disable);
     }
   }
+  disablers.push(enableFrameworkPatches(context.config.instrumentations, context.diagnostics));
   disablers.push(enableDbInstrumentations(context.config.instrumentations, context.provider, context.diagnostics));
   return () => {
     for (const disable of disablers.splice(0)) disable();

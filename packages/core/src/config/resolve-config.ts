@@ -163,6 +163,14 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
       (name) => !get<string[]>('disabledInstrumentations').includes(name),
     ),
     ignoreIncomingPaths: get('ignoreIncomingPaths'),
+    dbRootSpans: get('dbRootSpans'),
+    headerCapture: {
+      serverRequest: headerNames(get<string[]>('captureServerRequestHeaders')),
+      serverResponse: headerNames(get<string[]>('captureServerResponseHeaders')),
+      clientRequest: headerNames(get<string[]>('captureClientRequestHeaders')),
+      clientResponse: headerNames(get<string[]>('captureClientResponseHeaders')),
+      allowSensitive: headerNames(get<string[]>('captureSensitiveHeaders')),
+    },
     shutdownTimeoutMillis: get('shutdownTimeoutMillis'),
     handleSignals: get('handleSignals'),
   };
@@ -179,8 +187,14 @@ function signalExport(values: Map<string, unknown>, signal: 'traces' | 'logs' | 
   };
 }
 
-function requestIdHeaders(names: string[]): string[] {
+/** Lowercase header names (HTTP token characters only), each once. */
+function headerNames(names: string[]): string[] {
   const lower = names.map((name) => name.toLowerCase()).filter((name) => /^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name));
+  return [...new Set(lower)];
+}
+
+function requestIdHeaders(names: string[]): string[] {
+  const lower = headerNames(names);
   return lower.length > 0 ? lower : [REQUEST_ID_HEADER];
 }
 

@@ -43,7 +43,7 @@ export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
 export const DEFAULT_EXPORT_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Instrumentations Threadline ships, by the names OTEL_NODE_*_INSTRUMENTATIONS use. */
-export const INSTRUMENTATION_NAMES = ['http', 'undici', 'express', 'fastify', 'pg', 'mysql2', 'ioredis', 'redis', 'pino', 'winston'] as const;
+export const INSTRUMENTATION_NAMES = ['http', 'undici', 'express', 'fastify', 'koa', 'hono', 'nestjs', 'pg', 'mysql2', 'ioredis', 'redis', 'pino', 'winston'] as const;
 
 const protocols = parseEnum(['http/protobuf', 'http/json'] as const);
 const compressions = parseEnum(['gzip', 'none'] as const);
@@ -58,6 +58,24 @@ function signalSettings(signal: 'traces' | 'logs' | 'metrics', items: string): S
     { option: `${signal}Compression`, env: `OTEL_EXPORTER_OTLP_${upper}_COMPRESSION`, fallback: 'compression', defaultText: '`compression`', meaning: `Compression for ${signal} exports.`, parse: compressions },
     { option: `${signal}ExportTimeoutMillis`, env: `OTEL_EXPORTER_OTLP_${upper}_TIMEOUT`, fallback: 'exportTimeoutMillis', defaultText: '`exportTimeoutMillis`', meaning: `Export timeout for ${items}.`, parse: parseNonNegativeInteger },
   ];
+}
+
+/** The four header-capture lists of the HTTP conventions' `OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_*` variables. */
+function headerCaptureSettings(): Setting[] {
+  const lists = [
+    ['captureServerRequestHeaders', 'SERVER_REQUEST', 'request headers of inbound requests, as `http.request.header.<name>` on server spans'],
+    ['captureServerResponseHeaders', 'SERVER_RESPONSE', 'response headers sent, as `http.response.header.<name>` on server spans'],
+    ['captureClientRequestHeaders', 'CLIENT_REQUEST', 'request headers of outbound requests (http and fetch), as `http.request.header.<name>` on client spans'],
+    ['captureClientResponseHeaders', 'CLIENT_RESPONSE', 'response headers received (http and fetch), as `http.response.header.<name>` on client spans'],
+  ] as const;
+  return lists.map(([option, suffix, what]) => ({
+    option,
+    env: `OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_${suffix}`,
+    defaultValue: [],
+    defaultText: 'none',
+    meaning: `Comma-separated ${what} (string arrays; sensitive ones \`REDACTED\`).`,
+    parse: parseStringList,
+  }));
 }
 
 export const SETTINGS: readonly Setting[] = [
@@ -105,6 +123,9 @@ export const SETTINGS: readonly Setting[] = [
   { option: 'enabledInstrumentations', env: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', defaultValue: [...INSTRUMENTATION_NAMES], defaultText: 'all: `' + INSTRUMENTATION_NAMES.join(',') + '`', meaning: 'Comma-separated instrumentations to turn on; the others stay off.', parse: parseEnumList(INSTRUMENTATION_NAMES) },
   { option: 'disabledInstrumentations', env: 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', defaultValue: [], defaultText: 'none', meaning: 'Comma-separated instrumentations to turn off; wins over the enabled list.', parse: parseEnumList(INSTRUMENTATION_NAMES) },
   { option: 'ignoreIncomingPaths', env: 'THREADLINE_IGNORE_PATHS', defaultValue: [], defaultText: 'none', meaning: 'Comma-separated inbound paths that get no span, nor do the calls made while serving them (health checks); a trailing `*` matches a prefix.', parse: parseStringList },
+  ...headerCaptureSettings(),
+  { option: 'captureSensitiveHeaders', env: 'THREADLINE_CAPTURE_SENSITIVE_HEADERS', defaultValue: [], defaultText: 'none', meaning: 'Comma-separated sensitive headers (`authorization`, `cookie`, `set-cookie`, `proxy-authorization`, API keys and tokens) whose values may be captured as they are; any other listed sensitive header is captured as `REDACTED`.', parse: parseStringList },
+  { option: 'dbRootSpans', env: 'THREADLINE_DB_ROOT_SPANS', defaultValue: true, defaultText: '`true`', meaning: 'Export database spans made outside any request (pool health checks, start-up and scheduled queries) as root spans; with `false` they are still counted in `db.client.operation.duration`.', parse: parseBoolean },
   { option: 'shutdownTimeoutMillis', env: 'THREADLINE_SHUTDOWN_TIMEOUT', defaultValue: DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, defaultText: `\`${DEFAULT_SHUTDOWN_TIMEOUT_MILLIS}\``, meaning: 'Milliseconds a flush on SIGTERM, SIGINT or exit may take; `0` means no limit.', parse: parseNonNegativeInteger },
   { option: 'handleSignals', env: 'THREADLINE_HANDLE_SIGNALS', defaultValue: true, defaultText: '`true`', meaning: 'Flush on SIGTERM/SIGINT, then exit as the signal would (unless the app handles the signal itself).', parse: parseBoolean },
 ];

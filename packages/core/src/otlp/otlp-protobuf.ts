@@ -24,6 +24,12 @@ interface KeyEntry {
 const keyEntries = new Map<string, KeyEntry>();
 const MAX_CACHED_KEYS = 4096;
 const MAX_CACHED_STRING = 64;
+/**
+ * Log fields can hold anything an app logs, cycles included (a framework's request object
+ * points back to itself through its socket): past this depth a value is written as a string
+ * instead of recursing, which would end in a stack overflow after growing the buffer by MBs.
+ */
+export const MAX_ANY_VALUE_DEPTH = 8;
 
 function keyEntry(key: string): KeyEntry {
   let entry = keyEntries.get(key);
@@ -39,7 +45,7 @@ function isCacheable(value: unknown): boolean {
 }
 
 /** Each attribute as a repeated `KeyValue` in `field`; undefined and null values are left out. */
-export function writeAttributes(writer: ProtobufWriter, field: number, attributes: Readonly<Record<string, unknown>>): void {
+export function writeAttributes(writer: ProtobufWriter, field: number, attributes: Readonly<Record<string, unknown>>, depth = 0): void {
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined || value === null || !Object.prototype.hasOwnProperty.call(attributes, key)) continue;
@@ -52,7 +58,7 @@ export function writeAttributes(writer: ProtobufWriter, field: number, attribute
     const content = writer.length;
     writer.raw(entry.key);
     const anyValue = writer.begin(2);
-    writeAnyValue(writer, value);
+    writeAnyValue(writer, value, depth);
     writer.end(anyValue);
     writer.end(keyValue);
     if (!isCacheable(value)) continue;
@@ -66,7 +72,7 @@ export function writeAttributes(writer: ProtobufWriter, field: number, attribute
 }
 
 /** The content of an `AnyValue`. */
-export function writeAnyValue(writer: ProtobufWriter, value: unknown): void {
+export function writeAnyValue(writer: ProtobufWriter, value: unknown, depth = 0): void {
   switch (typeof value) {
     case 'string':
       writer.string(1, value);
@@ -83,19 +89,21 @@ export function writeAnyValue(writer: ProtobufWriter, value: unknown): void {
       return;
     case 'object':
       if (value === null) return;
-      if (value instanceof Uint8Array) {
+      if (depth >= MAX_ANY_VALUE_DEPTH) {
+        writer.string(1, Array.isArray(value) ? '[Array]' : '[Object]');
+      } else if (value instanceof Uint8Array) {
         writer.bytes(7, value);
       } else if (Array.isArray(value)) {
         const array = writer.begin(5);
         for (const item of value as unknown[]) {
           const itemValue = writer.begin(1);
-          writeAnyValue(writer, item);
+          writeAnyValue(writer, item, depth + 1);
           writer.end(itemValue);
         }
         writer.end(array);
       } else {
         const list = writer.begin(6);
-        writeAttributes(writer, 1, value as Record<string, unknown>);
+        writeAttributes(writer, 1, value as Record<string, unknown>, depth + 1);
         writer.end(list);
       }
       return;

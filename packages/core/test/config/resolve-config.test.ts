@@ -123,4 +123,17 @@ describe('resolveConfig', () => {
     const { config } = resolveConfig({}, { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512' });
     expect(config.batch.maxExportBatchSize).toBe(100);
   });
+
+  it('reads header capture lists from the options or the OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_* variables, lowercased', () => {
+    const env = { OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST: 'X-Tenant, User-Agent,bad header', OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_RESPONSE: 'x-upstream' };
+    const { config } = resolveConfig({ captureClientResponseHeaders: ['Retry-After'], captureSensitiveHeaders: ['Authorization'] }, env);
+    expect(config.headerCapture).toEqual({
+      serverRequest: ['x-tenant', 'user-agent'],
+      serverResponse: [],
+      clientRequest: [],
+      clientResponse: ['retry-after'],
+      allowSensitive: ['authorization'],
+    });
+    expect(resolveConfig({}, {}).config.headerCapture.serverRequest).toEqual([]);
+  });
 });

@@ -1,6 +1,8 @@
+import { createRequire } from 'node:module';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { Diagnostics, InstrumentationName } from '@threadline/core';
 import { alreadyLoaded, watchFirstLoads } from '@threadline/core';
+import { rememberMysqlError } from './db-error-type';
 import { redisStatement } from './redis-statement';
 
 interface Enableable {
@@ -13,6 +15,8 @@ interface DbInstrumentation {
   packages: readonly string[];
   /** Loads OpenTelemetry's instrumentation for the client, configured the Threadline way. */
   create(): Enableable;
+  /** Runs once the client's code loaded. */
+  onLoaded?(): void;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports -- each loads on the first use of its client */
@@ -31,6 +35,7 @@ const DB_INSTRUMENTATIONS: Partial<Record<InstrumentationName, DbInstrumentation
       const { MySQL2Instrumentation } = require('@opentelemetry/instrumentation-mysql2') as typeof import('@opentelemetry/instrumentation-mysql2');
       return new MySQL2Instrumentation({ enabled: false });
     },
+    onLoaded: patchMysqlErrorPackets,
   },
   ioredis: {
     packages: ['ioredis'],
@@ -77,6 +82,10 @@ export function enableDbInstrumentations(
         instrumentation.enable();
         enabled.push(instrumentation);
       },
+      onLoaded: (exports: unknown) => {
+        definition.onLoaded?.();
+        return exports;
+      },
     });
   }
   const stopWatching = targets.length > 0 ? watchFirstLoads(targets, (error) => diagnostics.suppressed('could not load a database instrumentation', error)) : () => {};
@@ -84,4 +93,27 @@ export function enableDbInstrumentations(
     stopWatching();
     for (const instrumentation of enabled.splice(0)) instrumentation.disable();
   };
+}
+
+type ErrorPacket = { asError(this: unknown, ...args: unknown[]): { message?: unknown; code?: unknown } };
+
+/**
+ * instrumentation-mysql2 keeps only an error's message; the code (`ER_NO_REFERENCED_ROW_2`) is on
+ * the error mysql2 builds from the server's error packet (`Packet.prototype.asError`, called only
+ * for errors). Remembering the last one lets the span's end find the code (db-error-type.ts).
+ * mysql2's exports map hides the file, so it is required relative to the loaded package.
+ */
+function patchMysqlErrorPackets(): void {
+  const entry = Object.keys(require.cache).find((file) => /[\\/]node_modules[\\/]mysql2[\\/][^\\/]+\.js$/.test(file));
+  if (!entry) return;
+  const Packet = createRequire(entry)('./lib/packets/packet.js') as { prototype: ErrorPacket & Record<symbol, unknown> };
+  const patched = Symbol.for('threadline.mysql2.patched');
+  if (Packet.prototype[patched]) return;
+  const asError = Packet.prototype.asError;
+  Packet.prototype.asError = function (this: unknown, ...args: unknown[]) {
+    const error = asError.apply(this, args);
+    rememberMysqlError(error);
+    return error;
+  };
+  Packet.prototype[patched] = true;
 }

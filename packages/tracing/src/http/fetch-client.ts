@@ -4,11 +4,13 @@ import type { Instrumentation } from '../instrumentation';
 import type { ClientCall } from './client-span';
 import { clientPropagationOf } from './context-hosts';
 import { endClientCall, recordClientError, recordClientStatus, startClientSpan } from './client-span';
+import { createHeaderCapture, undiciHeaderReader } from './header-capture';
 
 interface UndiciRequest {
   origin: string | URL;
   method: string;
   path: string;
+  headers?: unknown;
   addHeader(name: string, value: string): unknown;
 }
 
@@ -19,6 +21,9 @@ interface UndiciRequest {
 export const instrumentFetch: Instrumentation = ({ spans, diagnostics, config }) => {
   const rules = clientPropagationOf(config);
   const calls = new WeakMap<object, ClientCall>();
+  const { clientRequest, clientResponse, allowSensitive } = config.headerCapture;
+  const captureRequestHeaders = createHeaderCapture(clientRequest, allowSensitive, 'request');
+  const captureResponseHeaders = createHeaderCapture(clientResponse, allowSensitive, 'response');
   const handlers: Record<string, (message: unknown) => void> = {
     'undici:request:create': guard(diagnostics, 'fetch instrumentation', (message: unknown) => {
       const { request } = message as { request: UndiciRequest };
@@ -29,12 +34,16 @@ export const instrumentFetch: Instrumentation = ({ spans, diagnostics, config })
         (name, value) => request.addHeader(name, value),
         rules,
       );
-      if (call) calls.set(request, call);
+      if (!call) return;
+      calls.set(request, call);
+      if (captureRequestHeaders) captureRequestHeaders(call.span, undiciHeaderReader(request.headers));
     }),
     'undici:request:headers': guard(diagnostics, 'fetch instrumentation', (message: unknown) => {
-      const { request, response } = message as { request: object; response: { statusCode: number } };
+      const { request, response } = message as { request: object; response: { statusCode: number; headers?: unknown } };
       const call = calls.get(request);
-      if (call) recordClientStatus(call, response.statusCode);
+      if (!call) return;
+      recordClientStatus(call, response.statusCode);
+      if (captureResponseHeaders) captureResponseHeaders(call.span, undiciHeaderReader(response.headers));
     }),
     'undici:request:trailers': guard(diagnostics, 'fetch instrumentation', (message: unknown) => {
       const { request } = message as { request: object };

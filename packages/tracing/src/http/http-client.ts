@@ -13,6 +13,8 @@ import type { ClientCall } from './client-span';
 import type { ClientPropagation } from './context-hosts';
 import { clientPropagationOf } from './context-hosts';
 import { endClientCall, recordClientError, recordClientStatus, startClientSpan } from './client-span';
+import { createHeaderCapture } from './header-capture';
+import type { HeaderCapture } from './header-capture';
 
 const SPAN_KEY = Symbol.for('threadline.http.client-span');
 interface ClientSpanState {
@@ -36,11 +38,14 @@ export function hasRequestCreatedChannel(version = process.versions.node): boole
 /** Client spans for node:http and node:https requests. */
 export const instrumentHttpClient: Instrumentation = (instrumentation) => {
   const rules = clientPropagationOf(instrumentation.config);
+  const { clientRequest, clientResponse, allowSensitive } = instrumentation.config.headerCapture;
+  const captureRequestHeaders = createHeaderCapture(clientRequest, allowSensitive, 'request');
+  const captureResponseHeaders = createHeaderCapture(clientResponse, allowSensitive, 'response');
   // Shared by every request (the state is on the request), so no listener is made per call.
   const onRequestClose = guard(instrumentation.diagnostics, 'http client instrumentation', endUnansweredRequest);
   const onResponseClose = guard(instrumentation.diagnostics, 'http client instrumentation', endAnsweredRequest);
   const onCreated = guard(instrumentation.diagnostics, 'http client instrumentation', (request: ClientRequest) =>
-    traceRequest(instrumentation, rules, request, onRequestClose),
+    traceRequest(instrumentation, rules, request, onRequestClose, captureRequestHeaders),
   );
   const onResponse = guard(instrumentation.diagnostics, 'http client instrumentation', (message: unknown) => {
     const { request, response } = message as { request: TracedRequest; response: IncomingMessage };
@@ -48,6 +53,7 @@ export const instrumentHttpClient: Instrumentation = (instrumentation) => {
     if (!state) return;
     state.responded = true;
     recordClientStatus(state.call, response.statusCode ?? 0);
+    if (captureResponseHeaders) captureResponseHeaders(state.call.span, (name) => response.headersDistinct[name]);
     response.once('close', onResponseClose);
   });
   const onError = guard(instrumentation.diagnostics, 'http client instrumentation', (message: unknown) => {
@@ -83,7 +89,13 @@ export const instrumentHttpClient: Instrumentation = (instrumentation) => {
   };
 };
 
-function traceRequest({ spans }: InstrumentationContext, rules: ClientPropagation, request: ClientRequest, onClose: (this: TracedRequest) => void): void {
+function traceRequest(
+  { spans }: InstrumentationContext,
+  rules: ClientPropagation,
+  request: ClientRequest,
+  onClose: (this: TracedRequest) => void,
+  captureHeaders: HeaderCapture | undefined,
+): void {
   const host = request.getHeader('host');
   const call = startClientSpan(
     spans,
@@ -94,6 +106,8 @@ function traceRequest({ spans }: InstrumentationContext, rules: ClientPropagatio
     rules,
   );
   if (!call) return;
+  // At creation the app's headers are set and Threadline's were just added; all are still unsent.
+  if (captureHeaders) captureHeaders(call.span, (name) => request.getHeader(name));
   const state: ClientSpanState = { call, responded: false, ended: false };
   (request as TracedRequest)[SPAN_KEY] = state;
   // Errors arrive on the `http.client.request.error` channel. A request destroyed without an

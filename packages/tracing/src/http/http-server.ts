@@ -4,11 +4,13 @@ import type { Socket } from 'node:net';
 import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, propagation, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, createRequestContext, createRequestScope, guard, publishHttpRequestEnd } from '@threadline/core';
+import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, createRequestContext, createRequestScope, errorTypeOf, guard, publishHttpRequestEnd } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
 import { createPathMatcher, normalizeMethod, parseHost, pathOf, spanName } from './http-semantics';
 import { routeOf } from './route';
 import { resolveRequestId } from './request-id-header';
+import { serverErrorOf } from './server-error';
+import { createHeaderCapture } from './header-capture';
 
 const SPAN_KEY = Symbol.for('threadline.http.server-span');
 type TracedRequest = IncomingMessage & { [SPAN_KEY]?: Span };
@@ -36,6 +38,9 @@ export const instrumentHttpServer: Instrumentation = ({ spans, contextManager, c
   const readExpressRoute = config.instrumentations.includes('express');
   const ignoredContext = suppressTracing(ROOT_CONTEXT);
   const [echoHeader = 'x-request-id'] = config.requestIdHeaders;
+  const { serverRequest, serverResponse, allowSensitive } = config.headerCapture;
+  const captureRequestHeaders = createHeaderCapture(serverRequest, allowSensitive, 'request');
+  const captureResponseHeaders = createHeaderCapture(serverResponse, allowSensitive, 'response');
 
   // Whether the request being started (synchronously, in this subscriber) got its context. When
   // its start fails before that, a clean context is attached instead, so that the previous
@@ -49,8 +54,10 @@ export const instrumentHttpServer: Instrumentation = ({ spans, contextManager, c
     if (served === undefined) return;
     (this as ServedResponse)[SERVED_KEY] = undefined;
     const route = routeOf(served.request, readExpressRoute);
-    const errorType = serverErrorType(this);
-    endServerSpan(served.span, served.method, route, this.statusCode, errorType);
+    if (captureResponseHeaders) captureResponseHeaders(served.span, (name) => this.getHeader(name));
+    const error = serverErrorOf(served.request);
+    const errorType = serverErrorType(this, error);
+    endServerSpan(served.span, served.method, route, this.statusCode, errorType, error);
     if (HTTP_REQUEST_END_CHANNEL.hasSubscribers) publishServerEnd(served, route, this.statusCode, errorType);
   });
 
@@ -72,6 +79,7 @@ export const instrumentHttpServer: Instrumentation = ({ spans, contextManager, c
       spans.unsampled(name, SpanKind.SERVER, parent, { 'http.request.method': method, 'url.path': path }) ??
       spans.start(name, SpanKind.SERVER, parent, serverSpanAttributes(request, socket, method, path, encrypted, requestId), links);
     (request as TracedRequest)[SPAN_KEY] = span;
+    if (captureRequestHeaders) captureRequestHeaders(span, (name) => request.headersDistinct[name]);
     if (!response.headersSent) response.setHeader(echoHeader, requestId);
     contextManager.attach(createRequestScope(parent, span, createRequestContext(requestId, span)));
     attached = true;
@@ -145,13 +153,19 @@ function publishServerEnd(served: ServedRequest, route: string | undefined, stat
   });
 }
 
-/** A 5xx is an error of that status; a connection closed before the response was complete (client went away, or a crash) is `aborted`. */
-function serverErrorType(response: ServerResponse): string | undefined {
-  if (response.statusCode >= 500) return String(response.statusCode);
-  return response.writableFinished ? undefined : 'aborted';
+/**
+ * A 5xx is an error of that status, or of the exception's type when a handler threw; a
+ * connection closed before the response was complete (client went away, or a crash) is
+ * `aborted`. A 4xx is the client's error: no error type, status left unset, per the HTTP
+ * conventions, also when a handler threw it.
+ */
+function serverErrorType(response: ServerResponse, error: unknown): string | undefined {
+  if (response.statusCode < 500 && response.writableFinished) return undefined;
+  if (error !== undefined) return errorTypeOf(error);
+  return response.statusCode >= 500 ? String(response.statusCode) : 'aborted';
 }
 
-function endServerSpan(span: Span, method: string, route: string | undefined, status: number, errorType: string | undefined): void {
+function endServerSpan(span: Span, method: string, route: string | undefined, status: number, errorType: string | undefined, error: unknown): void {
   if (route) {
     span.setAttribute('http.route', route);
     span.updateName(spanName(method, route));
@@ -159,7 +173,9 @@ function endServerSpan(span: Span, method: string, route: string | undefined, st
   span.setAttribute('http.response.status_code', status);
   if (errorType) {
     span.setAttribute('error.type', errorType);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: errorType === 'aborted' ? 'response not completed' : undefined });
+    if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
+    const message = error instanceof Error ? error.message : errorType === 'aborted' ? 'response not completed' : undefined;
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
   }
   span.end();
 }
