@@ -58,6 +58,8 @@ export { encodeResourceField, writeAnyValue, writeAttributes, writeScope } from 
 export { THREADLINE_VERSION } from './version';
 export type { ModuleTarget } from './module-watch';
 export { alreadyLoaded, requestLoadsPackage, watchFirstLoads } from './module-watch';
+export type { AppModules, ExportsHandler, LoaderHookedPackage, ModuleHandOver } from './app-modules';
+export { LOADER_HOOKED_PACKAGES, appModuleHandOver, onAppModule, provideAppModules } from './app-modules';
 export { LOG_FIELDS, PROTECTED_LOG_FIELDS, REQUEST_ID_ATTRIBUTE, REQUEST_ID_BAGGAGE_KEY, REQUEST_ID_HEADER } from './correlation';
 export { MAX_REQUEST_ID_LENGTH, generateRequestId, isValidRequestId, randomHex } from './request-id';
 export type { RequestAttributeValue, RequestContext } from './request-context';

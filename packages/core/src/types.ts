@@ -1,4 +1,5 @@
 /** Public types shared by every Threadline package. */
+import type { AppModules } from './app-modules';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 export type Compression = 'gzip' | 'none';
@@ -20,6 +21,11 @@ export type Attributes = Record<string, string | number | boolean>;
 
 /** Options a user passes to `start()`. Every field is optional; code beats environment. */
 export interface ThreadlineOptions {
+  /**
+   * Exports of clients and loggers bundled into the app (`{ pg, pino }`), which Node's module
+   * loader never sees; see docs/bundling.md. Not a setting: there is no variable for it.
+   */
+  modules?: AppModules;
   serviceName?: string;
   serviceVersion?: string;
   deploymentEnvironment?: string;

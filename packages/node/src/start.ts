@@ -8,6 +8,7 @@ import {
   getGlobalState,
   installProcessHooks,
   markExiting,
+  provideAppModules,
   readAppPackage,
   resolveConfig,
   runWithDeadline,
@@ -16,7 +17,9 @@ import {
 import { setUpLogCorrelation } from '@threadline/log-correlation';
 import { createMetrics } from '@threadline/metrics';
 import { createTracing } from '@threadline/tracing';
+import { awaitBundleMarker, detectBundle } from './bundle-detection';
 import { registerLogging } from './logger';
+import { reportModuleCoverage } from './module-coverage';
 import { routeOpenTelemetryDiagnostics } from './otel-diagnostics';
 import type { ThreadlineHandle } from './types';
 
@@ -29,7 +32,12 @@ const HANDLE_KEY = 'handle';
 export function start(options: ThreadlineOptions = {}): ThreadlineHandle {
   const existing = getGlobalState<{ handle: ThreadlineHandle; diagnostics: Diagnostics }>(HANDLE_KEY);
   if (existing) {
-    existing.diagnostics.warnOnce('start-twice', 'start() was called more than once; keeping the first configuration');
+    // `modules` is what an app started by `--import` can still add (see instrumentModules).
+    const { modules, ...others } = options;
+    if (modules) instrumentModules(modules);
+    if (Object.keys(others).length > 0 || !modules) {
+      existing.diagnostics.warnOnce('start-twice', 'start() was called more than once; keeping the first configuration');
+    }
     return existing.handle;
   }
   const { config, warnings } = resolveConfig(options, process.env, readAppPackage());
@@ -38,7 +46,7 @@ export function start(options: ThreadlineOptions = {}): ThreadlineHandle {
 
   let handle: ThreadlineHandle;
   try {
-    handle = config.disabled ? createDisabledHandle(config) : createRunningHandle(config, diagnostics);
+    handle = config.disabled ? createDisabledHandle(config) : createRunningHandle(config, diagnostics, options.modules);
   } catch (error) {
     diagnostics.error(`could not start; telemetry is off for this process: ${describeError(error)}`);
     handle = createDisabledHandle(config);
@@ -47,12 +55,25 @@ export function start(options: ThreadlineOptions = {}): ThreadlineHandle {
   return handle;
 }
 
-function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): ThreadlineHandle {
+/**
+ * Instruments clients and loggers bundled into the app, from their exports
+ * (`instrumentModules({ pg, pino })`); the same as `start({ modules })`, for an app started
+ * with `--import`/`--require`. Call it before creating loggers and clients. Never throws.
+ */
+export function instrumentModules(modules: ThreadlineOptions['modules']): void {
+  provideAppModules(modules);
+  const started = getGlobalState<{ handle: ThreadlineHandle; diagnostics: Diagnostics }>(HANDLE_KEY);
+  if (started) reportModuleCoverage(started.handle.config, started.diagnostics, undefined);
+}
+
+function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics, modules: ThreadlineOptions['modules']): ThreadlineHandle {
   const resourceAttributes = createResourceAttributes(config);
   const metrics = createMetrics(config, resourceAttributes, diagnostics);
   const tracing = createTracing(config, resourceAttributes, diagnostics, [metrics.spanProcessor]);
   const logs = setUpLogCorrelation(config, resourceAttributes, diagnostics);
   registerLogging(config, logs.pipeline.sink);
+  provideAppModules(modules);
+  scheduleCoverageReport(config, diagnostics);
   const signals = [tracing, logs.pipeline, metrics];
   const exportFailures = (): ExportFailures => combineExportFailures(signals.map((signal) => signal.exportFailures()));
   const flushAll = (): Promise<void> => Promise.all(signals.map((signal) => signal.forceFlush())).then(() => undefined);
@@ -101,6 +122,18 @@ function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): 
   });
   diagnostics.debug(`started for service ${config.serviceName}; traces to ${config.traces.exporters.join(',') || 'nowhere'}`);
   return { config, forceFlush, shutdown };
+}
+
+/**
+ * The report waits one turn of the event loop, so that modules handed over by the app's
+ * top-level code (after a `--import` start, or after `start()` in a bundle) count, and learns
+ * of a plugin's bundle marker that runs after an `--import` start.
+ */
+function scheduleCoverageReport(config: ResolvedConfig, diagnostics: Diagnostics): void {
+  const ownModule = typeof module === 'undefined' ? undefined : module;
+  let bundle = detectBundle(ownModule, process.argv[1]);
+  awaitBundleMarker((marker) => (bundle = marker));
+  setTimeout(() => reportModuleCoverage(config, diagnostics, bundle), 0).unref();
 }
 
 function createDisabledHandle(config: ResolvedConfig): ThreadlineHandle {
