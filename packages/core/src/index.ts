@@ -19,6 +19,7 @@ export type {
   TracesExporterName,
 } from './types';
 export type { Setting } from './config/settings';
+export type { SamplingRule } from './config/sampling-rules';
 export {
   SETTINGS,
   DEFAULT_ENDPOINT,

@@ -1,5 +1,6 @@
 /** Public types shared by every Threadline package. */
 import type { AppModules } from './app-modules';
+import type { SamplingRule } from './config/sampling-rules';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 export type Compression = 'gzip' | 'none';
@@ -77,6 +78,8 @@ export interface ThreadlineOptions {
   tracesExporter?: TracesExporterName[];
   sampler?: SamplerName;
   samplerArg?: number;
+  /** `['/health*=0', 'GET /orders/:id=0.5', '*=0.1']` or the same comma-separated; see docs/sampling.md. */
+  samplingRules?: string[] | string;
   propagators?: PropagatorName[];
   batchScheduleDelayMillis?: number;
   batchMaxQueueSize?: number;
@@ -121,6 +124,8 @@ export interface ResolvedConfig {
   requestIdHeaders: string[];
   sampler: SamplerName;
   samplerArg: number;
+  /** Rules for requests that start a trace, first match wins (docs/sampling.md). */
+  samplingRules: SamplingRule[];
   propagators: PropagatorName[];
   /** Span batching (OTEL_BSP_*); log batching is `logs.batch` (OTEL_BLRP_*). */
   batch: BatchLimits;

@@ -133,6 +133,19 @@ describe('metrics', () => {
     for (const point of (db?.dataPoints ?? []) as Point[]) expect(point.exemplars ?? []).toEqual([]);
   });
 
+  it('counts every request in the RED metrics whatever the sampling rules drop', async () => {
+    const paths = ['/orders/1', '/orders/2', '/missing/9', '/missing/8', '/broken/7'].map((path) => ({ path }));
+    const { find, spans } = await exercise(paths, { THREADLINE_SAMPLING_RULES: '/missing/*=0,GET /orders/:id=1,*=0' });
+    const servers = spans.filter((span) => span.kind === 2);
+    expect(servers.map((span) => span.attributes['url.path']).sort()).toEqual(['/orders/1', '/orders/2']);
+    // The rest of a sampled request's trace follows its server span.
+    for (const server of servers) expect(spans.filter((span) => span.traceId === server.traceId && span.attributes['db.system.name']).length).toBeGreaterThanOrEqual(2);
+    const server = find('http.server.request.duration');
+    expect(Number(pointWith(server, { 'http.route': '/orders/:id' })?.count)).toBe(2);
+    expect(Number(pointWith(server, { 'http.route': '/missing/:id' })?.count)).toBe(2);
+    expect(Number(pointWith(server, { 'http.route': '/broken/:id' })?.count)).toBe(1);
+  });
+
   it('exports runtime metrics and the helper instruments with sane values', async () => {
     const { all } = await exercise([{ path: '/orders/2' }, { path: '/orders/3' }, { path: '/broken/1' }]);
     const value = (name: string, attributes: Record<string, unknown> = {}) => {

@@ -1,6 +1,7 @@
 import { REQUEST_ID_HEADER } from '../correlation';
 import type { Attributes, ResolvedConfig, SignalExportConfig, ThreadlineOptions } from '../types';
 import type { Setting } from './settings';
+import { parseSamplingRules } from './sampling-rules';
 import { SETTINGS } from './settings';
 
 export type Environment = Record<string, string | undefined>;
@@ -59,7 +60,7 @@ export function resolveConfig(
     if (fallbackValue !== undefined) values.set(setting.option, fallbackValue);
   }
 
-  return { config: assemble(values, appPackage), warnings };
+  return { config: assemble(values, appPackage, warnings), warnings };
 }
 
 type CodeOption =
@@ -91,7 +92,7 @@ function stringifyValues(map: Record<string, unknown>): Record<string, string> {
   return result;
 }
 
-function assemble(values: Map<string, unknown>, appPackage: AppPackage): ResolvedConfig {
+function assemble(values: Map<string, unknown>, appPackage: AppPackage, warnings: string[]): ResolvedConfig {
   const get = <T>(option: string): T => values.get(option) as T;
   const resourceAttributes: Attributes = { ...get<Record<string, string>>('resourceAttributes') };
   const serviceName =
@@ -110,6 +111,10 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
   const endpoint = get<string>('endpoint');
   const tracesExporters = get<string[]>('tracesExporter').filter((name) => name !== 'none');
   const batchQueue = get<number>('batchMaxQueueSize');
+  const sampling = parseSamplingRules(get<string[]>('samplingRules'));
+  for (const rule of sampling.invalid) {
+    warnings.push(`sampling rule ${JSON.stringify(rule)} is invalid (expected [METHOD ]/path-or-route=ratio from 0 to 1, or *=ratio); ignoring it`);
+  }
 
   return {
     serviceName,
@@ -143,6 +148,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
     requestIdHeaders: requestIdHeaders(get<string[]>('requestIdHeaders')),
     sampler: get('sampler'),
     samplerArg: get('samplerArg'),
+    samplingRules: sampling.rules,
     propagators: get<ResolvedConfig['propagators']>('propagators').filter((name) => name !== 'none'),
     batch: {
       scheduleDelayMillis: get('batchScheduleDelayMillis'),
