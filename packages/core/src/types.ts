@@ -1,5 +1,6 @@
 /** Public types shared by every Threadline package. */
 import type { AppModules } from './app-modules';
+import type { DeploymentFacts } from './config/deployment-variables';
 import type { SamplingRule } from './config/sampling-rules';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
@@ -31,6 +32,11 @@ export interface ThreadlineOptions {
   serviceVersion?: string;
   deploymentEnvironment?: string;
   resourceAttributes?: Attributes;
+  resourceDetection?: boolean;
+  k8sPodName?: string;
+  k8sNamespaceName?: string;
+  k8sNodeName?: string;
+  k8sPodUid?: string;
   disabled?: boolean;
   logLevel?: LogLevel;
   /** Base endpoint for every signal, e.g. `http://collector:4318`. */
@@ -104,6 +110,12 @@ export interface ResolvedConfig {
   deploymentEnvironment: string | undefined;
   resourceAttributes: Attributes;
   disabled: boolean;
+  /** Read container, host and git facts from local files at start. */
+  resourceDetection: boolean;
+  /** From the downward-API variables (`K8S_POD_NAME`, ...); empty strings count as unset. */
+  kubernetes: { podName?: string; namespaceName?: string; nodeName?: string; podUid?: string };
+  /** The deploy's commit, branch and repository from the CI/CD variables. */
+  deployment: DeploymentFacts;
   logLevel: LogLevel;
   traces: SignalExportConfig & { exporters: TracesExporterName[] };
   logs: SignalExportConfig & {

@@ -1,6 +1,7 @@
 import { REQUEST_ID_HEADER } from '../correlation';
 import type { Attributes, ResolvedConfig, SignalExportConfig, ThreadlineOptions } from '../types';
 import type { Setting } from './settings';
+import { readDeploymentVariables } from './deployment-variables';
 import { parseSamplingRules } from './sampling-rules';
 import { SETTINGS } from './settings';
 
@@ -60,7 +61,7 @@ export function resolveConfig(
     if (fallbackValue !== undefined) values.set(setting.option, fallbackValue);
   }
 
-  return { config: assemble(values, appPackage, warnings), warnings };
+  return { config: { ...assemble(values, appPackage, warnings), deployment: readDeploymentVariables(env) }, warnings };
 }
 
 type CodeOption =
@@ -92,7 +93,7 @@ function stringifyValues(map: Record<string, unknown>): Record<string, string> {
   return result;
 }
 
-function assemble(values: Map<string, unknown>, appPackage: AppPackage, warnings: string[]): ResolvedConfig {
+function assemble(values: Map<string, unknown>, appPackage: AppPackage, warnings: string[]): Omit<ResolvedConfig, 'deployment'> {
   const get = <T>(option: string): T => values.get(option) as T;
   const resourceAttributes: Attributes = { ...get<Record<string, string>>('resourceAttributes') };
   const serviceName =
@@ -122,6 +123,13 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage, warnings
     deploymentEnvironment,
     resourceAttributes,
     disabled: get<boolean>('disabled'),
+    resourceDetection: get('resourceDetection'),
+    kubernetes: {
+      podName: get('k8sPodName'),
+      namespaceName: get('k8sNamespaceName'),
+      nodeName: get('k8sNodeName'),
+      podUid: get('k8sPodUid'),
+    },
     logLevel: get('logLevel'),
     traces: { exporters: tracesExporters as ResolvedConfig['traces']['exporters'], ...signalExport(values, 'traces', endpoint) },
     logs: {
