@@ -37,6 +37,7 @@ export { readAppPackage } from './app-package';
 export { redactUrl } from './redact-url';
 export { sanitizeSql } from './sanitize-sql';
 export { createResourceAttributes } from './resource';
+export { readSmallFile } from './resource/read-small-file';
 export type { Diagnostics, DiagnosticsSink } from './diagnostics';
 export { createDiagnostics, describeError, errorTypeOf } from './diagnostics';
 export { runWithDeadline } from './deadline';

@@ -1,7 +1,7 @@
 // `import x = require()` keeps the real module object, also when the app's bundler wraps Threadline.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 import Module = require('node:module');
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readSmallFile } from '@threadline/core';
 
 /** What a Threadline bundler plugin writes at the top of a bundle (see @threadline/esbuild-plugin). */
 export interface BundleMarker {
@@ -36,7 +36,7 @@ export function detectBundle(ownModule: unknown, mainScript: string | undefined)
   const stored = (globalThis as Holder)[BUNDLE_MARKER_KEY];
   if (stored && typeof stored === 'object') return stored;
   if (ownModule !== undefined && !(ownModule instanceof Module)) return { bundler: 'a bundler', external: [] };
-  const head = mainScript ? readHead(mainScript) : '';
+  const head = (mainScript ? readSmallFile(mainScript, HEAD_BYTES) : undefined) ?? '';
   for (const [pattern, bundler] of BUNDLER_HEADS) if (pattern.test(head)) return { bundler, external: [] };
   return undefined;
 }
@@ -45,18 +45,4 @@ export function detectBundle(ownModule: unknown, mainScript: string | undefined)
 export function awaitBundleMarker(onMarker: (marker: BundleMarker) => void): void {
   const holder = globalThis as Holder;
   if (holder[BUNDLE_MARKER_KEY] === undefined) holder[BUNDLE_MARKER_KEY] = onMarker;
-}
-
-function readHead(file: string): string {
-  let descriptor: number | undefined;
-  try {
-    descriptor = openSync(file, 'r');
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    const length = readSync(descriptor, buffer, 0, HEAD_BYTES, 0);
-    return buffer.toString('latin1', 0, length);
-  } catch {
-    return '';
-  } finally {
-    if (descriptor !== undefined) closeSync(descriptor);
-  }
 }
