@@ -74,6 +74,23 @@ describe('bundled apps', () => {
     for (const handedOver of ['pg', 'pino', 'winston', 'ioredis']) expect(bundled).not.toContain(handedOver);
   });
 
+  it('clients bundled, Threadline external and started with --require: instrumentModules() hands them over', async () => {
+    const outfile = join(outDir, 'esbuild-instrument-modules.cjs');
+    await build({
+      entryPoints: [join(ENTRIES, 'instrument-modules-entry.mjs')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      external: ['@threadline/*', '@opentelemetry/*'],
+      logLevel: 'silent',
+    });
+    const result = await exercise(receiver, ['--require', '@threadline/node/register', outfile]);
+    expectAllSignals(receiver, result.stdout, ['ioredis']);
+    const warnings = diagnosticLines(result.stderr);
+    expect(warnings).toEqual([expect.stringContaining('this app is bundled (esbuild): mysql2, redis are not instrumented')]);
+  });
+
   it('everything bundled with no hand-over: start-up names each client and logger it cannot see', async () => {
     const outfile = join(outDir, 'esbuild-plain.cjs');
     await build({ entryPoints: [join(ENTRIES, 'external-entry.mjs')], outfile, bundle: true, platform: 'node', format: 'cjs', logLevel: 'silent' });
