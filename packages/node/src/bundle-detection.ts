@@ -26,22 +26,27 @@ const BUNDLER_HEADS: readonly [RegExp, string][] = [
 ];
 const HEAD_BYTES = 4096;
 
+/** The marker a Threadline plugin's footer left, when the footer ran before `start()`. */
+export function storedBundleMarker(): BundleMarker | undefined {
+  const stored = (globalThis as Holder)[BUNDLE_MARKER_KEY];
+  return stored && typeof stored === 'object' ? stored : undefined;
+}
+
 /**
- * Is this app bundled? Three cheap checks, in order: the marker a Threadline plugin put in the
- * bundle; Threadline's own code running inside a bundler's module wrapper (its `module` is then
- * not a Node module); the first 4 KiB of the main script naming a bundler's runtime (for
- * Threadline started by `--import`/`--require` before the bundle runs). One 4 KiB read at most.
+ * Is this app bundled, by a bundler without Threadline's plugin (whose footer says so
+ * exactly)? Two cheap checks: Threadline's own code running inside a bundler's module wrapper
+ * (its `module` is then not a Node module); the first 4 KiB of the main script naming a
+ * bundler's runtime (for Threadline started by `--import`/`--require` before the bundle runs).
+ * One 4 KiB read at most.
  */
 export function detectBundle(ownModule: unknown, mainScript: string | undefined): BundleMarker | undefined {
-  const stored = (globalThis as Holder)[BUNDLE_MARKER_KEY];
-  if (stored && typeof stored === 'object') return stored;
   if (ownModule !== undefined && !(ownModule instanceof Module)) return { bundler: 'a bundler', external: [] };
   const head = (mainScript ? readSmallFile(mainScript, HEAD_BYTES) : undefined) ?? '';
   for (const [pattern, bundler] of BUNDLER_HEADS) if (pattern.test(head)) return { bundler, external: [] };
   return undefined;
 }
 
-/** Calls `onMarker` when a plugin's banner runs after Threadline started (the `--import` form). */
+/** Calls `onMarker` when a plugin's footer runs after Threadline started. */
 export function awaitBundleMarker(onMarker: (marker: BundleMarker) => void): void {
   const holder = globalThis as Holder;
   if (holder[BUNDLE_MARKER_KEY] === undefined) holder[BUNDLE_MARKER_KEY] = onMarker;

@@ -17,7 +17,8 @@ import {
 import { setUpLogCorrelation } from '@threadline/log-correlation';
 import { createMetrics } from '@threadline/metrics';
 import { createTracing } from '@threadline/tracing';
-import { awaitBundleMarker, detectBundle } from './bundle-detection';
+import type { BundleMarker } from './bundle-detection';
+import { awaitBundleMarker, detectBundle, storedBundleMarker } from './bundle-detection';
 import { registerLogging } from './logger';
 import { reportModuleCoverage } from './module-coverage';
 import { routeOpenTelemetryDiagnostics } from './otel-diagnostics';
@@ -125,15 +126,36 @@ function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics, m
 }
 
 /**
- * The report waits one turn of the event loop, so that modules handed over by the app's
- * top-level code (after a `--import` start, or after `start()` in a bundle) count, and learns
- * of a plugin's bundle marker that runs after an `--import` start.
+ * Without a plugin's marker, the report waits this long: an ES module app started with
+ * `--import` is evaluated after a few turns of the event loop, and its top-level code may
+ * still hand modules over.
+ */
+const COVERAGE_REPORT_DELAY_MILLIS = 1000;
+
+/**
+ * Reports once, after the app's top-level code ran, so that the modules it hands over count:
+ * right after a Threadline plugin's footer (the end of the bundle's top-level code) when there
+ * is one, else after a delay. The report is said once; the timer never holds the process open.
  */
 function scheduleCoverageReport(config: ResolvedConfig, diagnostics: Diagnostics): void {
+  let reported = false;
+  const reportSoon = (bundle: BundleMarker | undefined, delayMillis: number) =>
+    setTimeout(() => {
+      if (reported) return;
+      reported = true;
+      reportModuleCoverage(config, diagnostics, bundle);
+    }, delayMillis).unref();
+  const stored = storedBundleMarker();
+  if (stored) {
+    reportSoon(stored, 0);
+    return;
+  }
   const ownModule = typeof module === 'undefined' ? undefined : module;
-  let bundle = detectBundle(ownModule, process.argv[1]);
-  awaitBundleMarker((marker) => (bundle = marker));
-  setTimeout(() => reportModuleCoverage(config, diagnostics, bundle), 0).unref();
+  const fallback = reportSoon(detectBundle(ownModule, process.argv[1]), COVERAGE_REPORT_DELAY_MILLIS);
+  awaitBundleMarker((marker) => {
+    clearTimeout(fallback);
+    reportSoon(marker, 0);
+  });
 }
 
 function createDisabledHandle(config: ResolvedConfig): ThreadlineHandle {
