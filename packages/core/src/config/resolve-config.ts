@@ -138,6 +138,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage, warnings
       batch: {
         scheduleDelayMillis: get('logBatchScheduleDelayMillis'),
         maxQueueSize: get('logBatchMaxQueueSize'),
+        maxQueueBytes: get('exportQueueMaxBytes'),
         maxExportBatchSize: Math.min(get<number>('logBatchMaxExportBatchSize'), get<number>('logBatchMaxQueueSize')),
         exportTimeoutMillis: get('logBatchExportTimeoutMillis'),
       },
@@ -154,6 +155,8 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage, warnings
       runtime: get('runtimeMetrics'),
     },
     requestIdHeaders: requestIdHeaders(get<string[]>('requestIdHeaders')),
+    trustInboundContext: get('trustInboundContext'),
+    contextAllowedHosts: get<string[]>('contextAllowedHosts').map((host) => host.toLowerCase()),
     sampler: get('sampler'),
     samplerArg: get('samplerArg'),
     samplingRules: sampling.rules,
@@ -161,6 +164,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage, warnings
     batch: {
       scheduleDelayMillis: get('batchScheduleDelayMillis'),
       maxQueueSize: batchQueue,
+      maxQueueBytes: get('exportQueueMaxBytes'),
       // The specification requires the batch to fit in the queue.
       maxExportBatchSize: Math.min(get<number>('batchMaxExportBatchSize'), batchQueue),
       exportTimeoutMillis: get('batchExportTimeoutMillis'),
