@@ -110,6 +110,7 @@ export class BatchingOtlpExporter<Item> {
     this.waitingCount = 0;
     this.sealedBytes = 0;
     const batch = this.batch;
+    this.batch = this.options.newBatch();
     if (batch.count > 0) {
       try {
         undelivered.push({ body: batch.seal(), count: batch.count });
