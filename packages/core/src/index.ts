@@ -21,6 +21,7 @@ export type {
   TracesExporterName,
 } from './types';
 export type { Setting } from './config/settings';
+export type { SamplingRule } from './config/sampling-rules';
 export {
   SETTINGS,
   DEFAULT_ENDPOINT,
@@ -38,6 +39,7 @@ export { readAppPackage } from './app-package';
 export { redactUrl } from './redact-url';
 export { sanitizeSql } from './sanitize-sql';
 export { createResourceAttributes } from './resource';
+export { readSmallFile } from './resource/read-small-file';
 export type { Diagnostics, DiagnosticsSink } from './diagnostics';
 export { createDiagnostics, describeError, errorTypeOf } from './diagnostics';
 export type { Guarded } from './guard';
@@ -76,6 +78,8 @@ export { encodeResourceField, writeAnyValue, writeAttributes, writeScope } from 
 export { THREADLINE_VERSION } from './version';
 export type { ModuleTarget } from './module-watch';
 export { alreadyLoaded, requestLoadsPackage, watchFirstLoads } from './module-watch';
+export type { AppModules, ExportsHandler, LoaderHookedPackage, ModuleHandOver } from './app-modules';
+export { LOADER_HOOKED_PACKAGES, appModuleHandOver, onAppModule, provideAppModules } from './app-modules';
 export { LOG_FIELDS, PROTECTED_LOG_FIELDS, REQUEST_ID_ATTRIBUTE, REQUEST_ID_BAGGAGE_KEY, REQUEST_ID_HEADER } from './correlation';
 export { MAX_REQUEST_ID_LENGTH, generateRequestId, isValidRequestId, randomHex } from './request-id';
 export type { RequestAttributeValue, RequestContext } from './request-context';

@@ -1,4 +1,7 @@
 /** Public types shared by every Threadline package. */
+import type { AppModules } from './app-modules';
+import type { DeploymentFacts } from './config/deployment-variables';
+import type { SamplingRule } from './config/sampling-rules';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 export type Compression = 'gzip' | 'none';
@@ -20,10 +23,20 @@ export type Attributes = Record<string, string | number | boolean>;
 
 /** Options a user passes to `start()`. Every field is optional; code beats environment. */
 export interface ThreadlineOptions {
+  /**
+   * Exports of clients and loggers bundled into the app (`{ pg, pino }`), which Node's module
+   * loader never sees; see docs/bundling.md. Not a setting: there is no variable for it.
+   */
+  modules?: AppModules;
   serviceName?: string;
   serviceVersion?: string;
   deploymentEnvironment?: string;
   resourceAttributes?: Attributes;
+  resourceDetection?: boolean;
+  k8sPodName?: string;
+  k8sNamespaceName?: string;
+  k8sNodeName?: string;
+  k8sPodUid?: string;
   disabled?: boolean;
   logLevel?: LogLevel;
   /** Base endpoint for every signal, e.g. `http://collector:4318`. */
@@ -75,6 +88,8 @@ export interface ThreadlineOptions {
   tracesExporter?: TracesExporterName[];
   sampler?: SamplerName;
   samplerArg?: number;
+  /** `['/health*=0', 'GET /orders/:id=0.5', '*=0.1']` or the same comma-separated; see docs/sampling.md. */
+  samplingRules?: string[] | string;
   propagators?: PropagatorName[];
   batchScheduleDelayMillis?: number;
   batchMaxQueueSize?: number;
@@ -110,6 +125,12 @@ export interface ResolvedConfig {
   deploymentEnvironment: string | undefined;
   resourceAttributes: Attributes;
   disabled: boolean;
+  /** Read container, host and git facts from local files at start. */
+  resourceDetection: boolean;
+  /** From the downward-API variables (`K8S_POD_NAME`, ...); empty strings count as unset. */
+  kubernetes: { podName?: string; namespaceName?: string; nodeName?: string; podUid?: string };
+  /** The deploy's commit, branch and repository from the CI/CD variables. */
+  deployment: DeploymentFacts;
   logLevel: LogLevel;
   traces: SignalExportConfig & { exporters: TracesExporterName[] };
   logs: SignalExportConfig & {
@@ -133,6 +154,8 @@ export interface ResolvedConfig {
   contextAllowedHosts: string[];
   sampler: SamplerName;
   samplerArg: number;
+  /** Rules for requests that start a trace, first match wins (docs/sampling.md). */
+  samplingRules: SamplingRule[];
   propagators: PropagatorName[];
   /** Span batching (OTEL_BSP_*); log batching is `logs.batch` (OTEL_BLRP_*). */
   batch: BatchLimits;

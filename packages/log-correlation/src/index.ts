@@ -6,7 +6,7 @@ export type { LogPipeline } from './log-pipeline';
 export { createLogPipeline } from './log-pipeline';
 export type { LogCorrelation } from './setup';
 export { setUpLogCorrelation } from './setup';
-export { wrapPino } from './pino-injection';
+export { correlatePinoInPlace } from './pino-in-place';
 export { instrumentWinston } from './winston-injection';
 export { correlateConsole } from './console-injection';
 export { createPrettyDestination } from './pretty-destination';

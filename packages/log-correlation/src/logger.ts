@@ -3,7 +3,7 @@ import type { LoggerLevel } from '@threadline/core';
 import { LOG_FIELDS, getRequestContext } from '@threadline/core';
 import { callerFields, correlationFields, perActiveContext } from './correlation-fields';
 import { isoTimestampField } from './iso-timestamp';
-import { ownPinoOptions } from './own-loggers';
+import { OWN_PINO_LOGGER } from './own-loggers';
 import { createPrettyDestination } from './pretty-destination';
 import type { LogFields, LogLevelName, Logger, LogSink } from './types';
 
@@ -50,9 +50,9 @@ export function createLogger(options: LoggerOptions): Logger {
     timestamp: isoTimestampField(LOG_FIELDS.timestamp),
     formatters: { level: (label: string) => ({ [LOG_FIELDS.level]: label }) },
   };
-  ownPinoOptions().add(pinoOptions);
   const destination = options.destination ?? (options.pretty ? createPrettyDestination() : undefined);
   const instance = destination ? pino(pinoOptions, destination) : pino(pinoOptions);
+  (instance as unknown as Record<symbol, boolean>)[OWN_PINO_LOGGER] = true;
   return wrap(instance, NO_BINDINGS, options.sink);
 }
 

@@ -1,9 +1,9 @@
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
-import { alreadyLoaded, watchFirstLoads } from '@threadline/core';
+import { alreadyLoaded, onAppModule, watchFirstLoads } from '@threadline/core';
 import { correlateConsole } from './console-injection';
 import type { LogPipeline } from './log-pipeline';
 import { createLogPipeline } from './log-pipeline';
-import { wrapPino } from './pino-injection';
+import { correlatePinoInPlace } from './pino-in-place';
 import { instrumentWinston } from './winston-injection';
 
 export interface LogCorrelation {
@@ -14,15 +14,23 @@ export interface LogCorrelation {
 
 /**
  * Sets up what the bootstrap needs for logs: the OTLP log pipeline, the injection into the
- * app's pino and winston loggers (when the app loads them), and console correlation if asked.
+ * app's pino and winston loggers (when the app loads them, or hands them over from a bundle),
+ * and console correlation if asked.
  */
 export function setUpLogCorrelation(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics): LogCorrelation {
   const pipeline = createLogPipeline(config, resourceAttributes, diagnostics);
   const targets = [];
   if (config.instrumentations.includes('pino')) {
-    targets.push({ packages: ['pino'], onLoaded: (exports: unknown) => (typeof exports === 'function' ? wrapPino(exports as never, pipeline.sink) : exports) });
+    onAppModule('pino', (exports) => correlatePinoInPlace(exports, pipeline.sink));
+    // In place, not by replacing the `pino` function: an ES module's `import pino from 'pino'`
+    // keeps the function Node first loaded, whatever `require` returns afterwards.
+    targets.push({ packages: ['pino'], onLoaded: (exports: unknown) => (correlatePinoInPlace(exports, pipeline.sink), exports) });
   }
   if (config.instrumentations.includes('winston')) {
+    onAppModule('winston', (exports) => {
+      if (typeof (exports as { createLogger?: unknown })?.createLogger !== 'function') throw new Error('winston: expected the exports of require("winston")');
+      instrumentWinston(exports as never, pipeline.sink);
+    });
     targets.push({ packages: ['winston'], onLoaded: (exports: unknown) => instrumentWinston(exports as never, pipeline.sink) });
   }
   for (const target of targets) {

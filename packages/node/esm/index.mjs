@@ -2,6 +2,7 @@
 export {
   getRequestId,
   getTelemetry,
+  instrumentModules,
   logger,
   metrics,
   recordFeatureFlag,

@@ -9,6 +9,7 @@ import {
   getGlobalState,
   installProcessHooks,
   markExiting,
+  provideAppModules,
   readAppPackage,
   remainingExitMillis,
   resolveConfig,
@@ -19,8 +20,11 @@ import {
 import { setUpLogCorrelation } from '@threadline/log-correlation';
 import { createMetrics } from '@threadline/metrics';
 import { createTracing } from '@threadline/tracing';
+import type { BundleMarker } from './bundle-detection';
+import { awaitBundleMarker, detectBundle, storedBundleMarker } from './bundle-detection';
 import { recordCrash } from './crash-record';
 import { logger, registerLogging } from './logger';
+import { reportModuleCoverage } from './module-coverage';
 import { routeOpenTelemetryDiagnostics } from './otel-diagnostics';
 import type { ThreadlineHandle } from './types';
 
@@ -42,7 +46,12 @@ export function getTelemetry(): ThreadlineHandle | undefined {
 export function start(options: ThreadlineOptions = {}): ThreadlineHandle {
   const existing = getGlobalState<{ handle: ThreadlineHandle; diagnostics: Diagnostics }>(HANDLE_KEY);
   if (existing) {
-    existing.diagnostics.warnOnce('start-twice', 'start() was called more than once; keeping the first configuration');
+    // `modules` is what an app started by `--import` can still add (see instrumentModules).
+    const { modules, ...others } = options;
+    if (modules) instrumentModules(modules);
+    if (Object.keys(others).length > 0 || !modules) {
+      existing.diagnostics.warnOnce('start-twice', 'start() was called more than once; keeping the first configuration');
+    }
     return existing.handle;
   }
   const { config, warnings } = resolveConfig(options, process.env, readAppPackage());
@@ -51,7 +60,7 @@ export function start(options: ThreadlineOptions = {}): ThreadlineHandle {
 
   let handle: ThreadlineHandle;
   try {
-    handle = config.disabled ? createDisabledHandle(config) : createRunningHandle(config, diagnostics);
+    handle = config.disabled ? createDisabledHandle(config) : createRunningHandle(config, diagnostics, options.modules);
   } catch (error) {
     diagnostics.error(`could not start; telemetry is off for this process: ${describeError(error)}`);
     handle = createDisabledHandle(config);
@@ -60,12 +69,25 @@ export function start(options: ThreadlineOptions = {}): ThreadlineHandle {
   return handle;
 }
 
-function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): ThreadlineHandle {
+/**
+ * Instruments clients and loggers bundled into the app, from their exports
+ * (`instrumentModules({ pg, pino })`); the same as `start({ modules })`, for an app started
+ * with `--import`/`--require`. Call it before creating loggers and clients. Never throws.
+ */
+export function instrumentModules(modules: ThreadlineOptions['modules']): void {
+  provideAppModules(modules);
+  const started = getGlobalState<{ handle: ThreadlineHandle; diagnostics: Diagnostics }>(HANDLE_KEY);
+  if (started) reportModuleCoverage(started.handle.config, started.diagnostics, undefined);
+}
+
+function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics, modules: ThreadlineOptions['modules']): ThreadlineHandle {
   const resourceAttributes = createResourceAttributes(config);
   const metrics = createMetrics(config, resourceAttributes, diagnostics);
   const tracing = createTracing(config, resourceAttributes, diagnostics, [metrics.spanProcessor]);
   const logs = setUpLogCorrelation(config, resourceAttributes, diagnostics);
   registerLogging(config, logs.pipeline.sink);
+  provideAppModules(modules);
+  scheduleCoverageReport(config, diagnostics);
   const signals = [tracing, logs.pipeline, metrics];
   const exportFailures = (): ExportFailures => combineExportFailures(signals.map((signal) => signal.exportFailures()));
   const flushAll = (): Promise<void> => Promise.all(signals.map((signal) => signal.forceFlush())).then(() => undefined);
@@ -138,6 +160,39 @@ function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): 
   });
   diagnostics.debug(`started for service ${config.serviceName}; traces to ${config.traces.exporters.join(',') || 'nowhere'}`);
   return { config, forceFlush, shutdown };
+}
+
+/**
+ * Without a plugin's marker, the report waits this long: an ES module app started with
+ * `--import` is evaluated after a few turns of the event loop, and its top-level code may
+ * still hand modules over.
+ */
+const COVERAGE_REPORT_DELAY_MILLIS = 1000;
+
+/**
+ * Reports once, after the app's top-level code ran, so that the modules it hands over count:
+ * right after a Threadline plugin's footer (the end of the bundle's top-level code) when there
+ * is one, else after a delay. The report is said once; the timer never holds the process open.
+ */
+function scheduleCoverageReport(config: ResolvedConfig, diagnostics: Diagnostics): void {
+  let reported = false;
+  const reportSoon = (bundle: BundleMarker | undefined, delayMillis: number) =>
+    setTimeout(() => {
+      if (reported) return;
+      reported = true;
+      reportModuleCoverage(config, diagnostics, bundle);
+    }, delayMillis).unref();
+  const stored = storedBundleMarker();
+  if (stored) {
+    reportSoon(stored, 0);
+    return;
+  }
+  const ownModule = typeof module === 'undefined' ? undefined : module;
+  const fallback = reportSoon(detectBundle(ownModule, process.argv[1]), COVERAGE_REPORT_DELAY_MILLIS);
+  awaitBundleMarker((marker) => {
+    clearTimeout(fallback);
+    reportSoon(marker, 0);
+  });
 }
 
 function createDisabledHandle(config: ResolvedConfig): ThreadlineHandle {

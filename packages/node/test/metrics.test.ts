@@ -94,6 +94,19 @@ describe('metrics', () => {
     expect(exemplars).toBeGreaterThanOrEqual(6);
   });
 
+  it('counts every request in the RED metrics whatever the sampling rules drop', async () => {
+    const paths = ['/orders/1', '/orders/2', '/missing/9', '/missing/8', '/broken/7'].map((path) => ({ path }));
+    const { find, spans } = await exercise(paths, { THREADLINE_SAMPLING_RULES: '/missing/*=0,GET /orders/:id=1,*=0' });
+    const servers = spans.filter((span) => span.kind === 2);
+    expect(servers.map((span) => span.attributes['url.path']).sort()).toEqual(['/orders/1', '/orders/2']);
+    // The rest of a sampled request's trace follows its server span.
+    for (const server of servers) expect(spans.filter((span) => span.traceId === server.traceId && span.attributes['db.system.name']).length).toBeGreaterThanOrEqual(2);
+    const server = find('http.server.request.duration');
+    expect(Number(pointWith(server, { 'http.route': '/orders/:id' })?.count)).toBe(2);
+    expect(Number(pointWith(server, { 'http.route': '/missing/:id' })?.count)).toBe(2);
+    expect(Number(pointWith(server, { 'http.route': '/broken/:id' })?.count)).toBe(1);
+  });
+
   it('keeps HTTP series bounded over 10,000 requests to random paths and methods', async () => {
     // Methods Node's HTTP parser accepts; the last three are not in the conventions' list.
     const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'PURGE', 'PROPFIND', 'MKCOL'];

@@ -1,7 +1,7 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
 import { THREADLINE_VERSION, combineExportFailures } from '@threadline/core';
@@ -14,6 +14,7 @@ import { OtlpSpanExporter } from './otlp-span-exporter';
 import { OtlpProtobufSpanProcessor } from './otlp-span-processor';
 import { PendingWorkCounter } from './pending-work';
 import { createPropagator } from './propagator';
+import { RuleBasedSampler } from './rule-sampler';
 import { createSampler } from './sampler';
 import { SpanStarter } from './span-starter';
 import type { Tracing } from './types';
@@ -34,7 +35,7 @@ export function createTracing(
   const spanProcessors: SpanProcessor[] = [pending, new DbQueryRedactor(), ...extraSpanProcessors];
   const exports = createSpanExports(config, diagnostics);
   spanProcessors.push(...exports.processors);
-  const sampler = new InstrumentationSampler(createSampler(config.sampler, config.samplerArg), config.dbRootSpans);
+  const sampler = new InstrumentationSampler(withSamplingRules(config, createSampler(config.sampler, config.samplerArg)), config.dbRootSpans);
   const idGenerator = new HexBlockIdGenerator();
   const provider = new TracerProvider({
     resource: resourceFromAttributes(resourceAttributes),
@@ -81,6 +82,12 @@ export function createTracing(
       return provider.shutdown();
     },
   };
+}
+
+/** The configured sampler, behind the sampling rules when there are any (no cost otherwise). */
+function withSamplingRules(config: ResolvedConfig, sampler: Sampler): Sampler {
+  if (config.samplingRules.length === 0) return sampler;
+  return new RuleBasedSampler(config.samplingRules, sampler, config.sampler.startsWith('parentbased_'));
 }
 
 /**

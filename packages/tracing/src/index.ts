@@ -1,6 +1,7 @@
 export type { Tracing } from './types';
 export { createTracing } from './create-tracing';
 export { createSampler } from './sampler';
+export { RuleBasedSampler, compilePattern } from './rule-sampler';
 export { createPropagator } from './propagator';
 export { OtlpSpanExporter } from './otlp-span-exporter';
 export { OtlpProtobufSpanProcessor } from './otlp-span-processor';

@@ -1,6 +1,8 @@
 import { REQUEST_ID_HEADER } from '../correlation';
 import type { Attributes, ResolvedConfig, SignalExportConfig, ThreadlineOptions } from '../types';
 import type { Setting } from './settings';
+import { readDeploymentVariables } from './deployment-variables';
+import { parseSamplingRules } from './sampling-rules';
 import { SETTINGS } from './settings';
 
 export type Environment = Record<string, string | undefined>;
@@ -59,7 +61,7 @@ export function resolveConfig(
     if (fallbackValue !== undefined) values.set(setting.option, fallbackValue);
   }
 
-  return { config: assemble(values, appPackage), warnings };
+  return { config: { ...assemble(values, appPackage, warnings), deployment: readDeploymentVariables(env) }, warnings };
 }
 
 type CodeOption =
@@ -91,7 +93,7 @@ function stringifyValues(map: Record<string, unknown>): Record<string, string> {
   return result;
 }
 
-function assemble(values: Map<string, unknown>, appPackage: AppPackage): ResolvedConfig {
+function assemble(values: Map<string, unknown>, appPackage: AppPackage, warnings: string[]): Omit<ResolvedConfig, 'deployment'> {
   const get = <T>(option: string): T => values.get(option) as T;
   const resourceAttributes: Attributes = { ...get<Record<string, string>>('resourceAttributes') };
   const serviceName =
@@ -110,6 +112,10 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
   const endpoint = get<string>('endpoint');
   const tracesExporters = get<string[]>('tracesExporter').filter((name) => name !== 'none');
   const batchQueue = get<number>('batchMaxQueueSize');
+  const sampling = parseSamplingRules(get<string[]>('samplingRules'));
+  for (const rule of sampling.invalid) {
+    warnings.push(`sampling rule ${JSON.stringify(rule)} is invalid (expected [METHOD ]/path-or-route=ratio from 0 to 1, or *=ratio); ignoring it`);
+  }
 
   return {
     serviceName,
@@ -117,6 +123,13 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
     deploymentEnvironment,
     resourceAttributes,
     disabled: get<boolean>('disabled'),
+    resourceDetection: get('resourceDetection'),
+    kubernetes: {
+      podName: get('k8sPodName'),
+      namespaceName: get('k8sNamespaceName'),
+      nodeName: get('k8sNodeName'),
+      podUid: get('k8sPodUid'),
+    },
     logLevel: get('logLevel'),
     traces: { exporters: tracesExporters as ResolvedConfig['traces']['exporters'], ...signalExport(values, 'traces', endpoint) },
     logs: {
@@ -146,6 +159,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
     contextAllowedHosts: get<string[]>('contextAllowedHosts').map((host) => host.toLowerCase()),
     sampler: get('sampler'),
     samplerArg: get('samplerArg'),
+    samplingRules: sampling.rules,
     propagators: get<ResolvedConfig['propagators']>('propagators').filter((name) => name !== 'none'),
     batch: {
       scheduleDelayMillis: get('batchScheduleDelayMillis'),

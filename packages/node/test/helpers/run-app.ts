@@ -17,6 +17,8 @@ export interface RunningApp {
   waitForOutput(text: string, timeoutMillis?: number): Promise<void>;
   /** Everything written to stdout so far. */
   output(): string;
+  /** Everything written to stderr so far. */
+  errors(): string;
   /** Resolves with the port once the app printed `listening <port>` (the fixtures' convention). */
   waitForPort(timeoutMillis?: number): Promise<number>;
   exited: Promise<AppResult>;
@@ -61,7 +63,7 @@ export function startApp(args: string[], env: Record<string, string> = {}): Runn
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
-  return { child, waitForOutput, output: () => stdout, waitForPort, exited };
+  return { child, waitForOutput, output: () => stdout, errors: () => stderr, waitForPort, exited };
 }
 
 export function runApp(args: string[], env: Record<string, string> = {}): Promise<AppResult> {

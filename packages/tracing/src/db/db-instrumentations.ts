@@ -1,15 +1,11 @@
 import { createRequire } from 'node:module';
 import type { TracerProvider } from '@opentelemetry/api';
-import type { Diagnostics, InstrumentationName } from '@threadline/core';
-import { alreadyLoaded, watchFirstLoads } from '@threadline/core';
+import type { Diagnostics, InstrumentationName, LoaderHookedPackage } from '@threadline/core';
+import { alreadyLoaded, onAppModule, watchFirstLoads } from '@threadline/core';
 import { rememberMysqlError } from './db-error-type';
+import { patchFromExports } from './patch-from-exports';
+import type { Enableable } from './patch-from-exports';
 import { redisStatement } from './redis-statement';
-
-interface Enableable {
-  setTracerProvider(provider: TracerProvider): void;
-  enable(): void;
-  disable(): void;
-}
 
 interface DbInstrumentation {
   packages: readonly string[];
@@ -56,7 +52,8 @@ const DB_INSTRUMENTATIONS: Partial<Record<InstrumentationName, DbInstrumentation
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
- * Database client instrumentations, each loaded when the app first loads its client. A client
+ * Database client instrumentations, each loaded when the app first loads its client, or when
+ * the app hands the client's exports over (a bundled app, see patch-from-exports.ts). A client
  * already loaded before Threadline started cannot be hooked any more: that is said once, by name.
  */
 export function enableDbInstrumentations(
@@ -64,11 +61,23 @@ export function enableDbInstrumentations(
   provider: TracerProvider,
   diagnostics: Diagnostics,
 ): () => void {
-  const enabled: Enableable[] = [];
+  const created: Enableable[] = [];
   const targets = [];
   for (const name of names) {
     const definition = DB_INSTRUMENTATIONS[name];
     if (!definition) continue;
+    // One instance per client, shared by the load hook and the exports an app hands over, so
+    // that a client reaching both paths is wrapped once.
+    let instance: Enableable | undefined;
+    const instrumentation = (): Enableable => {
+      if (!instance) {
+        instance = definition.create();
+        instance.setTracerProvider(provider);
+        created.push(instance);
+      }
+      return instance;
+    };
+    onAppModule(name as LoaderHookedPackage, (exports) => patchFromExports(name, instrumentation(), exports));
     const early = definition.packages.find((packageName) => alreadyLoaded(packageName));
     if (early) {
       diagnostics.warn(`${early} was loaded before Threadline started: its calls will not be traced; start Threadline first`);
@@ -76,12 +85,7 @@ export function enableDbInstrumentations(
     }
     targets.push({
       packages: definition.packages,
-      onFirstLoad: () => {
-        const instrumentation = definition.create();
-        instrumentation.setTracerProvider(provider);
-        instrumentation.enable();
-        enabled.push(instrumentation);
-      },
+      onFirstLoad: () => instrumentation().enable(),
       onLoaded: (exports: unknown) => {
         definition.onLoaded?.();
         return exports;
@@ -91,7 +95,7 @@ export function enableDbInstrumentations(
   const stopWatching = targets.length > 0 ? watchFirstLoads(targets, (error) => diagnostics.suppressed('could not load a database instrumentation', error)) : () => {};
   return () => {
     stopWatching();
-    for (const instrumentation of enabled.splice(0)) instrumentation.disable();
+    for (const instrumentation of created.splice(0)) instrumentation.disable();
   };
 }
 
