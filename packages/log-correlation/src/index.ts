@@ -10,4 +10,6 @@ export { wrapPino } from './pino-injection';
 export { instrumentWinston } from './winston-injection';
 export { correlateConsole } from './console-injection';
 export { createPrettyDestination } from './pretty-destination';
+export type { LogPolicy } from './log-policy';
+export { TRUNCATED_VALUES_ATTRIBUTE, createLogPolicy } from './log-policy';
 export { SEVERITY_NUMBER, levelFromName, levelFromPino } from './severity';

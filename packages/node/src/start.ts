@@ -52,7 +52,7 @@ function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): 
   const metrics = createMetrics(config, resourceAttributes, diagnostics);
   const tracing = createTracing(config, resourceAttributes, diagnostics, [metrics.spanProcessor]);
   const logs = setUpLogCorrelation(config, resourceAttributes, diagnostics);
-  registerLogging(config, logs.pipeline.sink);
+  registerLogging(config, logs.pipeline.sink, logs.policy);
   const signals = [tracing, logs.pipeline, metrics];
   const exportFailures = (): ExportFailures => combineExportFailures(signals.map((signal) => signal.exportFailures()));
   const flushAll = (): Promise<void> => Promise.all(signals.map((signal) => signal.forceFlush())).then(() => undefined);

@@ -151,6 +151,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
       maxExportBatchSize: Math.min(get<number>('batchMaxExportBatchSize'), batchQueue),
       exportTimeoutMillis: get('batchExportTimeoutMillis'),
     },
+    redactKeys: get<string[]>('redactKeys').filter((key) => key.toLowerCase() !== 'none'),
     limits: {
       attributeValueLengthLimit: get('attributeValueLengthLimit'),
       attributeCountLimit: get('attributeCountLimit'),

@@ -38,8 +38,15 @@ function isCacheable(value: unknown): boolean {
   return typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && value.length <= MAX_CACHED_STRING);
 }
 
+/**
+ * Nesting the encoder follows before writing `[Object]`: a backstop that keeps a cyclic or
+ * absurdly deep value from overflowing the stack (log records arrive already bounded, see
+ * `ValueBounder`; span attributes are flat).
+ */
+export const MAX_ENCODED_DEPTH = 16;
+
 /** Each attribute as a repeated `KeyValue` in `field`; undefined and null values are left out. */
-export function writeAttributes(writer: ProtobufWriter, field: number, attributes: Readonly<Record<string, unknown>>): void {
+export function writeAttributes(writer: ProtobufWriter, field: number, attributes: Readonly<Record<string, unknown>>, depth = 0): void {
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined || value === null || !Object.prototype.hasOwnProperty.call(attributes, key)) continue;
@@ -52,7 +59,7 @@ export function writeAttributes(writer: ProtobufWriter, field: number, attribute
     const content = writer.length;
     writer.raw(entry.key);
     const anyValue = writer.begin(2);
-    writeAnyValue(writer, value);
+    writeAnyValue(writer, value, depth);
     writer.end(anyValue);
     writer.end(keyValue);
     if (!isCacheable(value)) continue;
@@ -66,7 +73,7 @@ export function writeAttributes(writer: ProtobufWriter, field: number, attribute
 }
 
 /** The content of an `AnyValue`. */
-export function writeAnyValue(writer: ProtobufWriter, value: unknown): void {
+export function writeAnyValue(writer: ProtobufWriter, value: unknown, depth = 0): void {
   switch (typeof value) {
     case 'string':
       writer.string(1, value);
@@ -83,19 +90,21 @@ export function writeAnyValue(writer: ProtobufWriter, value: unknown): void {
       return;
     case 'object':
       if (value === null) return;
-      if (value instanceof Uint8Array) {
+      if (depth >= MAX_ENCODED_DEPTH) {
+        writer.string(1, '[Object]');
+      } else if (value instanceof Uint8Array) {
         writer.bytes(7, value);
       } else if (Array.isArray(value)) {
         const array = writer.begin(5);
         for (const item of value as unknown[]) {
           const itemValue = writer.begin(1);
-          writeAnyValue(writer, item);
+          writeAnyValue(writer, item, depth + 1);
           writer.end(itemValue);
         }
         writer.end(array);
       } else {
         const list = writer.begin(6);
-        writeAttributes(writer, 1, value as Record<string, unknown>);
+        writeAttributes(writer, 1, value as Record<string, unknown>, depth + 1);
         writer.end(list);
       }
       return;
