@@ -4,10 +4,10 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
-import { THREADLINE_VERSION, combineExportFailures } from '@threadline/core';
+import { THREADLINE_VERSION, combineExportFailures, createFieldRedactor } from '@threadline/core';
 import { HexBlockIdGenerator } from './id-generator';
 import { InstrumentationSampler } from './instrumentation-sampler';
-import { DbQueryRedactor } from './db/db-query-redactor';
+import { SpanRedactor } from './span-redactor';
 import { enableInstrumentations } from './instrumentations';
 import { OtlpSpanExporter } from './otlp-span-exporter';
 import { OtlpProtobufSpanProcessor } from './otlp-span-processor';
@@ -29,7 +29,7 @@ export function createTracing(
   extraSpanProcessors: SpanProcessor[] = [],
 ): Tracing {
   const pending = new PendingWorkCounter();
-  const spanProcessors: SpanProcessor[] = [pending, new DbQueryRedactor(), ...extraSpanProcessors];
+  const spanProcessors: SpanProcessor[] = [pending, new SpanRedactor(createFieldRedactor(config.redactKeys)), ...extraSpanProcessors];
   const exports = createSpanExports(config, diagnostics);
   spanProcessors.push(...exports.processors);
   const provider = new TracerProvider({
