@@ -17,6 +17,8 @@ interface Winston {
 
 /** winston's own key for the level before any colorizing. */
 const LEVEL = Symbol.for('level');
+/** What the first format cut, for the record the last one exports (symbols are not written out). */
+const CUT = Symbol('threadline.cut');
 
 /**
  * Makes every `winston.createLogger()` logger put the correlation fields on each entry
@@ -39,6 +41,7 @@ export function instrumentWinston(winston: Winston, sink: LogSink | undefined, p
         // Objects are copied bounded (a logged request walks its whole socket otherwise).
         else if (typeof value === 'object' && value !== null) entry[key] = bounder.value(value, 1);
       }
+      entry[CUT] = bounder.stats.cut;
       return Object.assign(entry, activeCorrelationFields());
     } catch (error) {
       policy.onError(error);
@@ -55,6 +58,7 @@ export function instrumentWinston(winston: Winston, sink: LogSink | undefined, p
         if (key !== 'level' && key !== 'message' && !(key in correlation) && !CORRELATION_KEYS.includes(key)) fields[key] = info[key];
       }
       const attributes = bounder.fields(fields);
+      if (typeof info[CUT] === 'number') bounder.stats.cut += info[CUT];
       const message = info.message;
       const body = bounder.body(typeof message === 'string' ? message : message === undefined ? '' : String(message));
       const level = typeof info[LEVEL] === 'string' ? (info[LEVEL] as string) : String(info.level);
