@@ -1,3 +1,4 @@
+import { REDACTED_VALUE } from '@threadline/core';
 import { activeCorrelationFields } from './correlation-fields';
 import type { LogPolicy } from './log-policy';
 import { defaultLogPolicy, newBounder, withCutCount } from './log-policy';
@@ -37,7 +38,7 @@ export function instrumentWinston(winston: Winston, sink: LogSink | undefined, p
       for (const key of Object.keys(entry)) {
         if (key === 'level' || key === 'message') continue;
         const value = entry[key];
-        if (policy.redactor.isSecret(key)) entry[key] = '[REDACTED]';
+        if (policy.redactor.isSecret(key)) entry[key] = REDACTED_VALUE;
         // Objects are copied bounded (a logged request walks its whole socket otherwise).
         else if (typeof value === 'object' && value !== null) entry[key] = bounder.value(value, 1);
       }
