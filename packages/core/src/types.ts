@@ -97,6 +97,8 @@ export interface ThreadlineOptions {
   exportQueueMaxBytes?: number;
   batchMaxExportBatchSize?: number;
   batchExportTimeoutMillis?: number;
+  /** Name patterns of fields and attributes whose values are masked (`THREADLINE_REDACT_KEYS`). */
+  redactKeys?: string[];
   attributeValueLengthLimit?: number;
   attributeCountLimit?: number;
   /** Instrumentations to turn on (default: all); see docs/instrumentations.md for the names. */
@@ -159,6 +161,8 @@ export interface ResolvedConfig {
   propagators: PropagatorName[];
   /** Span batching (OTEL_BSP_*); log batching is `logs.batch` (OTEL_BLRP_*). */
   batch: BatchLimits;
+  /** Name patterns of masked fields and attributes; empty masks nothing. */
+  redactKeys: string[];
   limits: { attributeValueLengthLimit: number; attributeCountLimit: number };
   /** The instrumentations that are on. */
   instrumentations: InstrumentationName[];

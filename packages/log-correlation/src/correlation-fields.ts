@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { LogFields } from './types';
-import { LOG_FIELDS, PROTECTED_LOG_FIELDS, getRequestContext } from '@threadline/core';
+import { LOG_FIELDS, PROTECTED_LOG_FIELDS, getRequestContext, isDbError, sanitizeDbErrorMessage, sanitizeStack } from '@threadline/core';
 
 /**
  * The fields that join a log line to its trace and request, from the active context: the
@@ -51,8 +51,9 @@ export const activeCorrelationFields: () => Readonly<LogFields> = perActiveConte
 
 /**
  * A caller's fields, safe to merge: correlation names are dropped (a logged object can never
- * spoof a trace or request ID), and Error values become `error.type`, `error.message` and
- * `error.stack`.
+ * spoof a trace or request ID), and Error values become `error.type`, `error.message`,
+ * `error.stack` and `error.code` (a database error's with the data it quotes sanitized).
+ * Reading a field may throw (a getter): the caller guards.
  */
 export function callerFields(fields: LogFields | undefined): LogFields {
   const safe: LogFields = {};
@@ -69,10 +70,14 @@ export function callerFields(fields: LogFields | undefined): LogFields {
   for (const [key, value] of Object.entries(fields)) {
     if (PROTECTED_LOG_FIELDS.has(key)) continue;
     if (value instanceof Error) {
+      const database = isDbError(value);
+      const message = database ? sanitizeDbErrorMessage(String(value.message)) : value.message;
       safe['error.type'] = value.name;
-      safe['error.message'] = value.message;
-      safe['error.stack'] = value.stack;
-      if (key !== 'err' && key !== 'error') safe[key] = value.message;
+      safe['error.message'] = message;
+      safe['error.stack'] = database && typeof value.stack === 'string' ? sanitizeStack(value.stack, String(value.message)) : value.stack;
+      const code = (value as { code?: unknown }).code;
+      if (typeof code === 'string' || typeof code === 'number') safe['error.code'] = code;
+      if (key !== 'err' && key !== 'error') safe[key] = message;
     } else {
       safe[key] = value;
     }

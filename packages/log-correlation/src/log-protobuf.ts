@@ -1,6 +1,6 @@
 import type { SpanContext } from '@opentelemetry/api';
 import type { EncodedBatch } from '@threadline/core';
-import { ProtobufWriter, millisToHrTime, writeAnyValue, writeAttributes, writeScope } from '@threadline/core';
+import { ProtobufWriter, cutString, millisToHrTime, writeAnyValue, writeAttributes, writeScope } from '@threadline/core';
 
 /*
  * Field numbers from opentelemetry/proto/collector/logs/v1 and logs/v1 (OTLP 1.x):
@@ -27,8 +27,8 @@ export interface LogRecordLimits {
 }
 
 function truncated(value: unknown, limit: number): unknown {
-  if (typeof value === 'string') return value.length > limit ? value.slice(0, limit) : value;
-  if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' && item.length > limit ? item.slice(0, limit) : item));
+  if (typeof value === 'string') return cutString(value, limit);
+  if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? cutString(item, limit) : item));
   return value;
 }
 

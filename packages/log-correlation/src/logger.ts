@@ -1,9 +1,11 @@
 import { trace } from '@opentelemetry/api';
 import type { LoggerLevel } from '@threadline/core';
-import { LOG_FIELDS, getRequestContext } from '@threadline/core';
+import { LOG_FIELDS, PROTECTED_LOG_FIELDS, getRequestContext } from '@threadline/core';
 import { callerFields, correlationFields, perActiveContext } from './correlation-fields';
 import { isoTimestampField } from './iso-timestamp';
-import { OWN_PINO_LOGGER } from './own-loggers';
+import type { LogPolicy } from './log-policy';
+import { defaultLogPolicy, newBounder, withCutCount } from './log-policy';
+import { OWN_PINO_LOGGER, ownPinoOptions } from './own-loggers';
 import { createPrettyDestination } from './pretty-destination';
 import type { LogFields, LogLevelName, Logger, LogSink } from './types';
 
@@ -15,6 +17,8 @@ export interface LoggerOptions {
   sink?: LogSink;
   /** Where lines are written; standard output by default. */
   destination?: { write(line: string): unknown };
+  /** Masked names and value limits; the defaults when not given. */
+  policy?: LogPolicy;
 }
 
 type PinoInstance = {
@@ -50,10 +54,11 @@ export function createLogger(options: LoggerOptions): Logger {
     timestamp: isoTimestampField(LOG_FIELDS.timestamp),
     formatters: { level: (label: string) => ({ [LOG_FIELDS.level]: label }) },
   };
+  ownPinoOptions().add(pinoOptions);
   const destination = options.destination ?? (options.pretty ? createPrettyDestination() : undefined);
   const instance = destination ? pino(pinoOptions, destination) : pino(pinoOptions);
   (instance as unknown as Record<symbol, boolean>)[OWN_PINO_LOGGER] = true;
-  return wrap(instance, NO_BINDINGS, options.sink);
+  return wrap(instance, NO_BINDINGS, options.sink, options.policy ?? defaultLogPolicy());
 }
 
 const NO_BINDINGS: LogFields = {};
@@ -78,22 +83,54 @@ function createCorrelatedChildren(instance: PinoInstance): () => PinoInstance {
   });
 }
 
-function wrap(instance: PinoInstance, bindings: LogFields, sink: LogSink | undefined): Logger {
+/**
+ * The caller's fields as written and exported: a bounded copy (never the caller's object),
+ * with secret-looking names masked. A field that cannot even be read (a getter that throws)
+ * falls back to the copy made without unpacking errors.
+ */
+function boundedFields(fields: LogFields | undefined, bounder: ReturnType<typeof newBounder>): LogFields {
+  if (fields === undefined || fields === null || typeof fields !== 'object') return {};
+  let safe: LogFields;
+  try {
+    safe = callerFields(fields);
+  } catch {
+    safe = fields;
+  }
+  const bounded = bounder.fields(safe);
+  for (const key of PROTECTED_LOG_FIELDS) delete bounded[key];
+  return bounded;
+}
+
+function wrap(instance: PinoInstance, bindings: LogFields, sink: LogSink | undefined, policy: LogPolicy): Logger {
   const correlated = createCorrelatedChildren(instance);
   const logger = {} as Logger;
   for (const level of LEVELS) {
     const value = LEVEL_VALUES[level];
     logger[level] = (event: string, fields?: LogFields) => {
       if (value < instance.levelVal) return;
-      const safe = callerFields(fields);
-      const body = typeof event === 'string' ? event : String(event);
-      correlated()[level](safe, body);
-      sink?.emit({ level, body, attributes: bindings === NO_BINDINGS ? safe : { ...bindings, ...safe } });
+      try {
+        const bounder = newBounder(policy);
+        const attributes = boundedFields(fields, bounder);
+        const body = bounder.body(typeof event === 'string' ? event : String(event));
+        correlated()[level](attributes, body);
+        if (sink) {
+          // pino has written `attributes` by now; the record may take them over.
+          const exported = bindings === NO_BINDINGS ? attributes : { ...bindings, ...attributes };
+          sink.emit({ level, body, attributes: withCutCount(exported, bounder) });
+        }
+      } catch (error) {
+        policy.onError(error);
+      }
     };
   }
   logger.child = (childBindings: LogFields) => {
-    const safe = callerFields(childBindings);
-    return wrap(instance.child(safe), { ...bindings, ...safe }, sink);
+    try {
+      const safe = boundedFields(childBindings, newBounder(policy));
+      return wrap(instance.child(safe), { ...bindings, ...safe }, sink, policy);
+    } catch (error) {
+      policy.onError(error);
+      return logger;
+    }
   };
   logger.isLevelEnabled = (level: LogLevelName) => instance.isLevelEnabled(level);
   return logger;

@@ -3,3 +3,16 @@
  * injection, which sees every logger of a pino copy and must leave Threadline's own alone.
  */
 export const OWN_PINO_LOGGER = Symbol.for('threadline.own-pino-logger');
+
+/**
+ * Option objects of the pino instances Threadline itself creates, so the injection into the
+ * app's pino (which wraps the same factory) leaves them alone. A `Symbol.for` key lets a
+ * CommonJS and an ESM copy agree.
+ */
+const KEY = Symbol.for('threadline.own-pino-options');
+type Holder = typeof globalThis & { [KEY]?: WeakSet<object> };
+
+export function ownPinoOptions(): WeakSet<object> {
+  const holder = globalThis as Holder;
+  return (holder[KEY] ??= new WeakSet());
+}

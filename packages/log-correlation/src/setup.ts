@@ -2,12 +2,17 @@ import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
 import { alreadyLoaded, onAppModule, watchFirstLoads } from '@threadline/core';
 import { correlateConsole } from './console-injection';
 import type { LogPipeline } from './log-pipeline';
+import type { LogPolicy } from './log-policy';
+import { createLogPolicy } from './log-policy';
 import { createLogPipeline } from './log-pipeline';
 import { correlatePinoInPlace } from './pino-in-place';
+import { wrapPino } from './pino-injection';
 import { instrumentWinston } from './winston-injection';
 
 export interface LogCorrelation {
   pipeline: LogPipeline;
+  /** What every logger masks and bounds; the Threadline logger takes it too. */
+  policy: LogPolicy;
   /** Removes the injections (the pipeline is shut down by its own `shutdown`). */
   uninstall(): void;
 }
@@ -19,19 +24,18 @@ export interface LogCorrelation {
  */
 export function setUpLogCorrelation(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics): LogCorrelation {
   const pipeline = createLogPipeline(config, resourceAttributes, diagnostics);
+  const policy = createLogPolicy(config, (error) => diagnostics.suppressed('a log call failed inside Threadline', error));
   const targets = [];
   if (config.instrumentations.includes('pino')) {
     onAppModule('pino', (exports) => correlatePinoInPlace(exports, pipeline.sink));
-    // In place, not by replacing the `pino` function: an ES module's `import pino from 'pino'`
-    // keeps the function Node first loaded, whatever `require` returns afterwards.
-    targets.push({ packages: ['pino'], onLoaded: (exports: unknown) => (correlatePinoInPlace(exports, pipeline.sink), exports) });
+    targets.push({ packages: ['pino'], onLoaded: (exports: unknown) => (typeof exports === 'function' ? wrapPino(exports as never, pipeline.sink, policy) : exports) });
   }
   if (config.instrumentations.includes('winston')) {
     onAppModule('winston', (exports) => {
       if (typeof (exports as { createLogger?: unknown })?.createLogger !== 'function') throw new Error('winston: expected the exports of require("winston")');
-      instrumentWinston(exports as never, pipeline.sink);
+      instrumentWinston(exports as never, pipeline.sink, policy);
     });
-    targets.push({ packages: ['winston'], onLoaded: (exports: unknown) => instrumentWinston(exports as never, pipeline.sink) });
+    targets.push({ packages: ['winston'], onLoaded: (exports: unknown) => instrumentWinston(exports as never, pipeline.sink, policy) });
   }
   for (const target of targets) {
     const name = target.packages[0]!;
@@ -41,9 +45,10 @@ export function setUpLogCorrelation(config: ResolvedConfig, resourceAttributes: 
     targets.filter((target) => !alreadyLoaded(target.packages[0]!)),
     (error) => diagnostics.suppressed('could not add correlation to a logger', error),
   );
-  const restoreConsole = config.logs.correlateConsole ? correlateConsole(config.serviceName, pipeline.sink) : () => {};
+  const restoreConsole = config.logs.correlateConsole ? correlateConsole(config.serviceName, pipeline.sink, policy) : () => {};
   return {
     pipeline,
+    policy,
     uninstall() {
       stopWatching();
       restoreConsole();

@@ -1,5 +1,5 @@
-import type { Logger, LogFields, LogLevelName, LogSink } from '@threadline/log-correlation';
-import { createLogger } from '@threadline/log-correlation';
+import type { Logger, LogFields, LogLevelName, LogPolicy, LogSink } from '@threadline/log-correlation';
+import { createLogPolicy, createLogger } from '@threadline/log-correlation';
 import type { ResolvedConfig } from '@threadline/core';
 import { getGlobalState, readAppPackage, resolveConfig, setGlobalState } from '@threadline/core';
 
@@ -8,11 +8,12 @@ const LOGGING_KEY = 'logging';
 interface LoggingState {
   config: ResolvedConfig;
   sink: LogSink;
+  policy: LogPolicy;
 }
 
 /** Called by `start()`: loggers made from now on send their records to the pipeline. */
-export function registerLogging(config: ResolvedConfig, sink: LogSink): void {
-  setGlobalState<LoggingState>(LOGGING_KEY, { config, sink });
+export function registerLogging(config: ResolvedConfig, sink: LogSink, policy: LogPolicy): void {
+  setGlobalState<LoggingState>(LOGGING_KEY, { config, sink, policy });
 }
 
 let instance: Logger | undefined;
@@ -22,7 +23,8 @@ function current(): Logger {
   if (instance) return instance;
   const state = getGlobalState<LoggingState>(LOGGING_KEY);
   const config = state?.config ?? resolveConfig({}, process.env, readAppPackage()).config;
-  instance = createLogger({ service: config.serviceName, level: config.logs.level, pretty: config.logs.pretty, sink: state?.sink });
+  const policy = state?.policy ?? createLogPolicy(config);
+  instance = createLogger({ service: config.serviceName, level: config.logs.level, pretty: config.logs.pretty, sink: state?.sink, policy });
   return instance;
 }
 

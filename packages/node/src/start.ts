@@ -85,7 +85,7 @@ function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics, m
   const metrics = createMetrics(config, resourceAttributes, diagnostics);
   const tracing = createTracing(config, resourceAttributes, diagnostics, [metrics.spanProcessor]);
   const logs = setUpLogCorrelation(config, resourceAttributes, diagnostics);
-  registerLogging(config, logs.pipeline.sink);
+  registerLogging(config, logs.pipeline.sink, logs.policy);
   provideAppModules(modules);
   scheduleCoverageReport(config, diagnostics);
   const signals = [tracing, logs.pipeline, metrics];

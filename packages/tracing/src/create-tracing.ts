@@ -4,11 +4,12 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
-import { THREADLINE_VERSION, combineExportFailures } from '@threadline/core';
+import { THREADLINE_VERSION, combineExportFailures, createFieldRedactor } from '@threadline/core';
 import { GuardedSpanProcessor } from './guarded-span-processor';
 import { HexBlockIdGenerator } from './id-generator';
 import { InstrumentationSampler } from './instrumentation-sampler';
 import { DbQueryRedactor } from './db/db-query-redactor';
+import { SpanRedactor } from './span-redactor';
 import { enableInstrumentations } from './instrumentations';
 import { OtlpSpanExporter } from './otlp-span-exporter';
 import { OtlpProtobufSpanProcessor } from './otlp-span-processor';
@@ -32,7 +33,9 @@ export function createTracing(
   extraSpanProcessors: SpanProcessor[] = [],
 ): Tracing {
   const pending = new PendingWorkCounter();
-  const spanProcessors: SpanProcessor[] = [pending, new DbQueryRedactor(), ...extraSpanProcessors];
+  // Database spans are named and typed from their sanitized text first; then every span's
+  // secret-looking attributes and quoted SQL are masked.
+  const spanProcessors: SpanProcessor[] = [pending, new DbQueryRedactor(), new SpanRedactor(createFieldRedactor(config.redactKeys)), ...extraSpanProcessors];
   const exports = createSpanExports(config, diagnostics);
   spanProcessors.push(...exports.processors);
   const sampler = new InstrumentationSampler(withSamplingRules(config, createSampler(config.sampler, config.samplerArg)), config.dbRootSpans);

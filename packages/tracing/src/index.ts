@@ -12,5 +12,5 @@ export { serverSpanOf } from './http/http-server';
 export { ROUTE_KEY, markRoute, routeOf } from './http/route';
 export { hasRequestCreatedChannel } from './http/http-client';
 export { createPathMatcher, normalizeMethod, parseHost, pathOf, spanName } from './http/http-semantics';
-export { DbQueryRedactor } from './db/db-query-redactor';
+export { SpanRedactor } from './span-redactor';
 export { redisStatement } from './db/redis-statement';

@@ -169,6 +169,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage, warnings
       maxExportBatchSize: Math.min(get<number>('batchMaxExportBatchSize'), batchQueue),
       exportTimeoutMillis: get('batchExportTimeoutMillis'),
     },
+    redactKeys: get<string[]>('redactKeys').filter((key) => key.toLowerCase() !== 'none'),
     limits: {
       attributeValueLengthLimit: get('attributeValueLengthLimit'),
       attributeCountLimit: get('attributeCountLimit'),

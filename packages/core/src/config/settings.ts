@@ -1,4 +1,5 @@
 import type { Parser } from './parse';
+import { DEFAULT_REDACT_KEYS } from '../redact-fields';
 import {
   parseBoolean,
   parseEnum,
@@ -122,6 +123,7 @@ export const SETTINGS: readonly Setting[] = [
   { option: 'prettyLogs', env: 'THREADLINE_LOG_PRETTY', defaultValue: false, defaultText: '`false`', meaning: 'Human-readable log lines for a terminal instead of JSON.', parse: parseBoolean },
   { option: 'correlateConsole', env: 'THREADLINE_CONSOLE', defaultValue: false, defaultText: '`false`', meaning: 'Turn `console.log/info/warn/error/debug` into correlated JSON lines (and OTLP log records).', parse: parseBoolean },
   { option: 'requestIdHeaders', env: 'THREADLINE_REQUEST_ID_HEADERS', defaultValue: ['x-request-id'], defaultText: '`x-request-id`', meaning: 'Comma-separated inbound headers that may carry a request ID, first match wins; the first is echoed on responses and sent on outbound calls.', parse: parseStringList },
+  { option: 'redactKeys', env: 'THREADLINE_REDACT_KEYS', defaultValue: [...DEFAULT_REDACT_KEYS], defaultText: '`' + DEFAULT_REDACT_KEYS.join(',') + '`', meaning: 'Comma-separated name patterns: a log field or span attribute whose name contains one (case and `-` `_` `.` ignored) has its value replaced by `[REDACTED]`, on stdout and in OTLP. `none` masks nothing.', parse: parseStringList },
   { option: 'trustInboundContext', env: 'THREADLINE_TRUST_INBOUND_CONTEXT', defaultValue: true, defaultText: '`true`', meaning: 'Continue the trace an inbound request names (`traceparent`) and keep its baggage. `false` is edge mode for public endpoints: each inbound request starts a new trace linked to the caller\'s, and inbound baggage is dropped, so a caller cannot force sampling or plant baggage.', parse: parseBoolean },
   { option: 'contextAllowedHosts', env: 'THREADLINE_CONTEXT_ALLOWED_HOSTS', defaultValue: ['*'], defaultText: '`*` (every host)', meaning: 'Comma-separated hosts that outbound HTTP and fetch calls send `baggage`, `tracestate` and the request ID header to (`api.internal`, `*.svc.cluster.local`); `traceparent` goes to every host.', parse: parseStringList },
   { option: 'attributeValueLengthLimit', env: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', defaultValue: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, defaultText: `\`${DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT}\``, meaning: 'Longest string attribute value kept; longer values are truncated.', parse: parsePositiveInteger },

@@ -44,6 +44,13 @@ function isCacheable(value: unknown): boolean {
   return typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && value.length <= MAX_CACHED_STRING);
 }
 
+/**
+ * Nesting the encoder follows before writing `[Object]`: a backstop that keeps a cyclic or
+ * absurdly deep value from overflowing the stack (log records arrive already bounded, see
+ * `ValueBounder`; span attributes are flat).
+ */
+export const MAX_ENCODED_DEPTH = 16;
+
 /** Each attribute as a repeated `KeyValue` in `field`; undefined and null values are left out. */
 export function writeAttributes(writer: ProtobufWriter, field: number, attributes: Readonly<Record<string, unknown>>, depth = 0): void {
   for (const key in attributes) {
