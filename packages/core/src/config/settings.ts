@@ -41,7 +41,7 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5_000;
 export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
 
 /** Instrumentations Threadline ships, by the names OTEL_NODE_*_INSTRUMENTATIONS use. */
-export const INSTRUMENTATION_NAMES = ['http', 'undici', 'express', 'fastify', 'pg', 'mysql2', 'ioredis', 'redis', 'pino', 'winston'] as const;
+export const INSTRUMENTATION_NAMES = ['http', 'undici', 'express', 'fastify', 'pg', 'mysql2', 'ioredis', 'redis', 'pino', 'winston', 'amqplib', 'nats', 'mqtt', 'bullmq'] as const;
 
 const protocols = parseEnum(['http/protobuf', 'http/json'] as const);
 const compressions = parseEnum(['gzip', 'none'] as const);

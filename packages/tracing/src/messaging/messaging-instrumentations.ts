@@ -1,0 +1,54 @@
+import type { Tracer } from '@opentelemetry/api';
+import type { Diagnostics, InstrumentationName } from '@threadline/core';
+import { alreadyLoaded, watchFirstLoads } from '@threadline/core';
+import { instrumentAmqplib } from './amqplib';
+
+interface MessagingInstrumentation {
+  packages: readonly string[];
+  /** Patches the client once it loaded; returns the function that restores it. */
+  instrument(exports: unknown, tracer: Tracer, diagnostics: Diagnostics): () => void;
+}
+
+/** A module amqplib's entry point loaded, found by its file (the entry point does not export it). */
+function loadedModule(suffix: string): unknown {
+  const file = Object.keys(require.cache).find((name) => name.replaceAll('\\', '/').endsWith(suffix));
+  return file ? require.cache[file]?.exports : undefined;
+}
+
+const MESSAGING_INSTRUMENTATIONS: Partial<Record<InstrumentationName, MessagingInstrumentation>> = {
+  amqplib: {
+    packages: ['amqplib'],
+    instrument: (_exports, tracer, diagnostics) => instrumentAmqplib(loadedModule('/node_modules/amqplib/lib/channel_model.js'), tracer, diagnostics),
+  },
+};
+
+/**
+ * Message-queue client instrumentations: Threadline's own small wrappers of each client's
+ * publish and consume functions, applied when the app first loads the client (nothing is
+ * loaded at start). A client loaded before Threadline started is said once, by name.
+ */
+export function enableMessagingInstrumentations(names: readonly InstrumentationName[], tracer: Tracer, diagnostics: Diagnostics): () => void {
+  const restores: (() => void)[] = [];
+  const targets = [];
+  for (const name of names) {
+    const definition = MESSAGING_INSTRUMENTATIONS[name];
+    if (!definition) continue;
+    const early = definition.packages.find((packageName) => alreadyLoaded(packageName));
+    if (early) {
+      diagnostics.warn(`${early} was loaded before Threadline started: its messages will not be traced; start Threadline first`);
+      continue;
+    }
+    targets.push({
+      packages: definition.packages,
+      onLoaded: (exports: unknown) => {
+        restores.push(definition.instrument(exports, tracer, diagnostics));
+        return exports;
+      },
+    });
+  }
+  const stopWatching = targets.length > 0 ? watchFirstLoads(targets, (error) => diagnostics.suppressed('could not load a messaging instrumentation', error)) : () => {};
+  return () => {
+    stopWatching();
+    for (const restore of restores.splice(0)) restore();
+  };
+}
