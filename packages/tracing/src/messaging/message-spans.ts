@@ -1,5 +1,5 @@
 import type { Attributes, Context, Span, TextMapGetter, Tracer } from '@opentelemetry/api';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, context, createContextKey, propagation, trace } from '@opentelemetry/api';
 import {
   REQUEST_ID_ATTRIBUTE,
   REQUEST_ID_HEADER,
@@ -39,6 +39,18 @@ export interface ProcessingMessage {
 }
 
 const PRODUCER_OPERATION_TYPE = 'send';
+// Set while a client's high-level send runs, so the low-level publish it makes (NATS
+// JetStream's publish is a request on the core connection) is not a second producer span.
+const INSIDE_PRODUCER = createContextKey('threadline.messaging.inside-producer');
+
+/** Runs a client's own send in a context where nested publishes make no producer span. */
+export function runInsideProducer<T>(send: () => T): T {
+  return context.with(context.active().setValue(INSIDE_PRODUCER, true), send);
+}
+
+export function isInsideProducer(): boolean {
+  return context.active().getValue(INSIDE_PRODUCER) === true;
+}
 const CONSUMER_OPERATION_TYPE = 'process';
 
 /**

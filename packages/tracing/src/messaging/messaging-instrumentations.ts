@@ -2,6 +2,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { Diagnostics, InstrumentationName } from '@threadline/core';
 import { alreadyLoaded, watchFirstLoads } from '@threadline/core';
 import { instrumentAmqplib } from './amqplib';
+import { instrumentNats } from './nats';
 
 interface MessagingInstrumentation {
   packages: readonly string[];
@@ -9,7 +10,7 @@ interface MessagingInstrumentation {
   instrument(exports: unknown, tracer: Tracer, diagnostics: Diagnostics): () => void;
 }
 
-/** A module amqplib's entry point loaded, found by its file (the entry point does not export it). */
+/** A module a client's entry point loaded, found by its file (the entry point does not export it). */
 function loadedModule(suffix: string): unknown {
   const file = Object.keys(require.cache).find((name) => name.replaceAll('\\', '/').endsWith(suffix));
   return file ? require.cache[file]?.exports : undefined;
@@ -19,6 +20,21 @@ const MESSAGING_INSTRUMENTATIONS: Partial<Record<InstrumentationName, MessagingI
   amqplib: {
     packages: ['amqplib'],
     instrument: (_exports, tracer, diagnostics) => instrumentAmqplib(loadedModule('/node_modules/amqplib/lib/channel_model.js'), tracer, diagnostics),
+  },
+  nats: {
+    packages: ['nats'],
+    instrument: (entry, tracer, diagnostics) =>
+      instrumentNats(
+        {
+          entry,
+          connection: loadedModule('/node_modules/nats/lib/nats-base-client/nats.js'),
+          jetStreamClient: loadedModule('/node_modules/nats/lib/jetstream/jsclient.js'),
+          consumer: loadedModule('/node_modules/nats/lib/jetstream/consumer.js'),
+          jetStreamMessage: loadedModule('/node_modules/nats/lib/jetstream/jsmsg.js'),
+        },
+        tracer,
+        diagnostics,
+      ),
   },
 };
 
