@@ -20,6 +20,7 @@ const SYSTEMS: { client: string; system: string; producerDestination: (name: str
   { client: 'amqplib', system: 'rabbitmq', producerDestination: (name) => name, rejectedAs: 'nack' },
   { client: 'nats', system: 'nats', producerDestination: (name) => name, rejectedAs: undefined },
   { client: 'nats-jetstream', system: 'nats', producerDestination: (name) => name, rejectedAs: 'nak' },
+  { client: 'mqtt', system: 'mqtt', producerDestination: (name) => name, rejectedAs: undefined },
 ];
 
 /** Everything as text, to prove a value is nowhere in it. */

@@ -2,6 +2,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { Diagnostics, InstrumentationName } from '@threadline/core';
 import { alreadyLoaded, watchFirstLoads } from '@threadline/core';
 import { instrumentAmqplib } from './amqplib';
+import { instrumentMqtt } from './mqtt';
 import { instrumentNats } from './nats';
 
 interface MessagingInstrumentation {
@@ -35,6 +36,10 @@ const MESSAGING_INSTRUMENTATIONS: Partial<Record<InstrumentationName, MessagingI
         tracer,
         diagnostics,
       ),
+  },
+  mqtt: {
+    packages: ['mqtt'],
+    instrument: (entry, tracer, diagnostics) => instrumentMqtt(entry, tracer, diagnostics),
   },
 };
 
