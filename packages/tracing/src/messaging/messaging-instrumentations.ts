@@ -2,6 +2,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { Diagnostics, InstrumentationName } from '@threadline/core';
 import { alreadyLoaded, watchFirstLoads } from '@threadline/core';
 import { instrumentAmqplib } from './amqplib';
+import { instrumentBullmq } from './bullmq';
 import { instrumentMqtt } from './mqtt';
 import { instrumentNats } from './nats';
 
@@ -40,6 +41,10 @@ const MESSAGING_INSTRUMENTATIONS: Partial<Record<InstrumentationName, MessagingI
   mqtt: {
     packages: ['mqtt'],
     instrument: (entry, tracer, diagnostics) => instrumentMqtt(entry, tracer, diagnostics),
+  },
+  bullmq: {
+    packages: ['bullmq'],
+    instrument: (entry, tracer, diagnostics) => instrumentBullmq(entry, tracer, diagnostics),
   },
 };
 
