@@ -213,3 +213,52 @@ describe.each(SYSTEMS)('messages through $client', ({ client, system, sendOperat
     }
   });
 });
+
+describe('messages in an ES module app', () => {
+  const receiver = useReceiver();
+
+  it('traces every client imported with import, and joins each consumer to its producer', async () => {
+    const destination = `threadline-test-${randomBytes(6).toString('hex')}`;
+    const app = startApp(['--import', '@threadline/node/register', 'messaging-esm.mjs'], {
+      OTEL_SERVICE_NAME: 'esm-app',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      DESTINATION: destination,
+    });
+    await app.waitForOutput('finished', 60_000);
+    app.child.kill('SIGTERM');
+    const result = await app.exited;
+    expect(diagnosticLines(result.stderr)).toEqual([]);
+    const spans = await receiver.waitForSpans((received) => received.filter((span) => span.kind === CONSUMER).length >= 4, 30_000);
+    const root = spans.find((span) => span.name === 'esm.publish')!;
+    const requestId = root.attributes['request.id'];
+    expect(requestId).toMatch(GENERATED_ID);
+    const lines = jsonLines(result.stdout).filter((line) => line.event === 'esm.consumed');
+    for (const system of ['rabbitmq', 'nats', 'mqtt', 'bullmq']) {
+      const producerSpan = spans.find((span) => span.kind === PRODUCER && span.attributes['messaging.system'] === system)!;
+      const consumerSpan = spans.find((span) => span.kind === CONSUMER && span.attributes['messaging.system'] === system)!;
+      expect(producerSpan).toMatchObject({ traceId: root.traceId, parentSpanId: root.spanId });
+      expect(consumerSpan).toMatchObject({ traceId: root.traceId, parentSpanId: producerSpan.spanId });
+      expect(consumerSpan.attributes['request.id']).toBe(requestId);
+      expect(lines.find((line) => line.system === system)).toMatchObject({ trace_id: root.traceId, span_id: consumerSpan.spanId, request_id: requestId, requestId });
+    }
+  });
+
+  it('leaves every client alone when its instrumentation is switched off', async () => {
+    const app = startApp(['--import', '@threadline/node/register', 'messaging-esm.mjs'], {
+      OTEL_SERVICE_NAME: 'esm-app',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'amqplib,nats,mqtt,bullmq',
+      DESTINATION: `threadline-test-${randomBytes(6).toString('hex')}`,
+    });
+    await app.waitForOutput('finished', 60_000);
+    app.child.kill('SIGTERM');
+    const result = await app.exited;
+    expect(diagnosticLines(result.stderr)).toEqual([]);
+    // The background span arrived, so spans were exported; none of them is a messaging span.
+    const spans = await receiver.waitForSpans((received) => received.some((span) => span.name === 'esm.publish'), 30_000);
+    expect(spans.filter((span) => span.attributes['messaging.system'] !== undefined)).toEqual([]);
+    expect(jsonLines(result.stdout).filter((line) => line.event === 'esm.consumed')).toHaveLength(4);
+  });
+});
