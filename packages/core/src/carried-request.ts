@@ -50,16 +50,14 @@ export function restoreCarriedRequest(extracted: Context, givenRequestId: unknow
   const requestId = isValidRequestId(givenRequestId) ? givenRequestId : isValidRequestId(fromBaggage) ? fromBaggage : generateRequestId();
   const request: RequestContext = { requestId, entrySpan, attributes: {}, featureFlags: {}, version: 0 };
   if (!baggage) return request;
-  let count = 0;
   for (const [key, entry] of baggage.getAllEntries()) {
-    if (count >= 2 * MAX_CARRIED_ENTRIES) break;
     const target = key.startsWith(REQUEST_ATTRIBUTE_BAGGAGE_PREFIX)
       ? { into: request.attributes, name: key.slice(REQUEST_ATTRIBUTE_BAGGAGE_PREFIX.length) }
       : key.startsWith(FEATURE_FLAG_BAGGAGE_PREFIX)
         ? { into: request.featureFlags, name: key.slice(FEATURE_FLAG_BAGGAGE_PREFIX.length) }
         : undefined;
     if (!target || !SAFE_KEY.test(target.name) || PROTECTED_LOG_FIELDS.has(target.name)) continue;
-    count++;
+    if (Object.keys(target.into).length >= MAX_CARRIED_ENTRIES) continue;
     target.into[target.name] = parseCarriedValue(entry.value.slice(0, MAX_CARRIED_VALUE_LENGTH));
   }
   return request;
