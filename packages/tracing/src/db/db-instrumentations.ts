@@ -1,6 +1,6 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import type { Diagnostics, InstrumentationName } from '@threadline/core';
-import { alreadyLoaded, watchFirstLoads } from '@threadline/core';
+import { watchClientLoads } from '../watch-clients';
 import { redisStatement } from './redis-statement';
 
 interface Enableable {
@@ -60,26 +60,15 @@ export function enableDbInstrumentations(
   diagnostics: Diagnostics,
 ): () => void {
   const enabled: Enableable[] = [];
-  const targets = [];
-  for (const name of names) {
-    const definition = DB_INSTRUMENTATIONS[name];
-    if (!definition) continue;
-    const early = definition.packages.find((packageName) => alreadyLoaded(packageName));
-    if (early) {
-      diagnostics.warn(`${early} was loaded before Threadline started: its calls will not be traced; start Threadline first`);
-      continue;
-    }
-    targets.push({
-      packages: definition.packages,
-      onFirstLoad: () => {
-        const instrumentation = definition.create();
-        instrumentation.setTracerProvider(provider);
-        instrumentation.enable();
-        enabled.push(instrumentation);
-      },
-    });
-  }
-  const stopWatching = targets.length > 0 ? watchFirstLoads(targets, (error) => diagnostics.suppressed('could not load a database instrumentation', error)) : () => {};
+  const stopWatching = watchClientLoads(names, DB_INSTRUMENTATIONS, diagnostics, { untraced: 'calls', failure: 'could not load a database instrumentation' }, (definition) => ({
+    packages: definition.packages,
+    onFirstLoad: () => {
+      const instrumentation = definition.create();
+      instrumentation.setTracerProvider(provider);
+      instrumentation.enable();
+      enabled.push(instrumentation);
+    },
+  }));
   return () => {
     stopWatching();
     for (const instrumentation of enabled.splice(0)) instrumentation.disable();

@@ -2,7 +2,7 @@ import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { Diagnostics } from '@threadline/core';
 import type { ConsumedMessage, ProcessingMessage } from './message-spans';
 import { processMessage, startProducerSpan } from './message-spans';
-import { attempt, bodySize, headerText, patchMethod } from './patch';
+import { attempt, bodySize, endWhenDone, headerText, patchMethod } from './patch';
 
 interface AmqpMessage {
   content: Buffer;
@@ -58,14 +58,7 @@ function wrapPublish(original: ChannelMethod, tracer: Tracer, diagnostics: Diagn
       return { end, options: { ...given, headers } };
     });
     if (!traced) return original.call(this, exchange, routingKey, content, options, ...rest);
-    try {
-      const result = original.call(this, exchange, routingKey, content, traced.options, ...rest);
-      traced.end();
-      return result;
-    } catch (error) {
-      traced.end(error);
-      throw error;
-    }
+    return endWhenDone(() => original.call(this, exchange, routingKey, content, traced.options, ...rest), traced.end);
   };
 }
 

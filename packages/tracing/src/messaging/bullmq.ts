@@ -1,9 +1,8 @@
 import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { Diagnostics } from '@threadline/core';
-import { isThenable } from '@threadline/core';
 import type { ConsumedMessage } from './message-spans';
 import { processMessage, startProducerSpan } from './message-spans';
-import { attempt, patchMethod } from './patch';
+import { attempt, endWhenDone, patchMethod } from './patch';
 
 /**
  * The job option the trace and request travel in. BullMQ keeps job options it does not know
@@ -52,24 +51,6 @@ function queueName(queue: unknown): string {
   return String((queue as { name?: unknown }).name ?? '');
 }
 
-/** Ends `end` when `sent` settles; the promise handed back settles exactly like `sent`. */
-function endWhenSettled(sent: unknown, end: (error?: unknown) => void): unknown {
-  if (!isThenable(sent)) {
-    end();
-    return sent;
-  }
-  return sent.then(
-    (value) => {
-      end();
-      return value;
-    },
-    (error: unknown) => {
-      end(error);
-      throw error;
-    },
-  );
-}
-
 function wrapAdd(original: Method, tracer: Tracer, diagnostics: Diagnostics): Method {
   return function addJob(this: unknown, name, data, options, ...rest) {
     const traced = attempt(diagnostics, 'bullmq add', () => {
@@ -81,12 +62,7 @@ function wrapAdd(original: Method, tracer: Tracer, diagnostics: Diagnostics): Me
       return { end, options: { ...given, [BULLMQ_CONTEXT_OPTION]: carried } };
     });
     if (!traced) return original.call(this, name, data, options, ...rest);
-    try {
-      return endWhenSettled(original.call(this, name, data, traced.options, ...rest), traced.end);
-    } catch (error) {
-      traced.end(error);
-      throw error;
-    }
+    return endWhenDone(() => original.call(this, name, data, traced.options, ...rest), traced.end);
   };
 }
 
@@ -101,12 +77,7 @@ function wrapAddBulk(original: Method, tracer: Tracer, diagnostics: Diagnostics)
       return { end, jobs: withContext };
     });
     if (!traced) return original.call(this, jobs, ...rest);
-    try {
-      return endWhenSettled(original.call(this, traced.jobs, ...rest), traced.end);
-    } catch (error) {
-      traced.end(error);
-      throw error;
-    }
+    return endWhenDone(() => original.call(this, traced.jobs, ...rest), traced.end);
   };
 }
 

@@ -6,12 +6,12 @@ import {
   baggageWithRequestId,
   errorTypeOf,
   getRequestContext,
-  isThenable,
   publishMessagingOperationEnd,
   restoreCarriedRequest,
   withCarriedRequest,
   withRequestContext,
 } from '@threadline/core';
+import { endWhenDone } from './patch';
 
 /** Where a message goes or comes from, in the messaging semantic conventions' terms. */
 export interface MessageTarget {
@@ -112,29 +112,7 @@ export function processMessage<R>(tracer: Tracer, message: ConsumedMessage, hand
     span.end();
     publishEnd(CONSUMER_OPERATION_TYPE, message, span, startedAt, errorType, request.requestId);
   };
-  let result: R;
-  try {
-    result = context.with(active, handler, undefined, processing);
-  } catch (error) {
-    finish(error);
-    throw error;
-  }
-  if (!isThenable(result)) {
-    finish();
-    return result;
-  }
-  // The promise handed back rejects exactly when the handler's did, so a library (or the
-  // process's unhandled-rejection handling) sees the same outcome as without Threadline.
-  return result.then(
-    (value) => {
-      finish();
-      return value;
-    },
-    (error: unknown) => {
-      finish(error);
-      throw error;
-    },
-  ) as R;
+  return endWhenDone(() => context.with(active, handler, undefined, processing), finish);
 }
 
 function spanAttributes(target: MessageTarget, operationType: string): Attributes {

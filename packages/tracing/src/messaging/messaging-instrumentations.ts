@@ -1,6 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Diagnostics, InstrumentationName } from '@threadline/core';
-import { alreadyLoaded, watchFirstLoads } from '@threadline/core';
+import { watchClientLoads } from '../watch-clients';
 import { instrumentAmqplib } from './amqplib';
 import { instrumentBullmq } from './bullmq';
 import { instrumentMqtt } from './mqtt';
@@ -51,28 +51,17 @@ const MESSAGING_INSTRUMENTATIONS: Partial<Record<InstrumentationName, MessagingI
 /**
  * Message-queue client instrumentations: Threadline's own small wrappers of each client's
  * publish and consume functions, applied when the app first loads the client (nothing is
- * loaded at start). A client loaded before Threadline started is said once, by name.
+ * loaded at start).
  */
 export function enableMessagingInstrumentations(names: readonly InstrumentationName[], tracer: Tracer, diagnostics: Diagnostics): () => void {
   const restores: (() => void)[] = [];
-  const targets = [];
-  for (const name of names) {
-    const definition = MESSAGING_INSTRUMENTATIONS[name];
-    if (!definition) continue;
-    const early = definition.packages.find((packageName) => alreadyLoaded(packageName));
-    if (early) {
-      diagnostics.warn(`${early} was loaded before Threadline started: its messages will not be traced; start Threadline first`);
-      continue;
-    }
-    targets.push({
-      packages: definition.packages,
-      onLoaded: (exports: unknown) => {
-        restores.push(definition.instrument(exports, tracer, diagnostics));
-        return exports;
-      },
-    });
-  }
-  const stopWatching = targets.length > 0 ? watchFirstLoads(targets, (error) => diagnostics.suppressed('could not load a messaging instrumentation', error)) : () => {};
+  const stopWatching = watchClientLoads(names, MESSAGING_INSTRUMENTATIONS, diagnostics, { untraced: 'messages', failure: 'could not load a messaging instrumentation' }, (definition) => ({
+    packages: definition.packages,
+    onLoaded: (exports: unknown) => {
+      restores.push(definition.instrument(exports, tracer, diagnostics));
+      return exports;
+    },
+  }));
   return () => {
     stopWatching();
     for (const restore of restores.splice(0)) restore();

@@ -1,9 +1,8 @@
 import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { Diagnostics } from '@threadline/core';
-import { isThenable } from '@threadline/core';
 import type { ConsumedMessage, ProcessingMessage } from './message-spans';
 import { isInsideProducer, processMessage, runInsideProducer, startProducerSpan } from './message-spans';
-import { attempt, bodySize, patchMethod } from './patch';
+import { attempt, bodySize, endWhenDone, patchMethod } from './patch';
 
 interface NatsHeaders {
   get(name: string): string;
@@ -90,14 +89,7 @@ function wrapCorePublish(original: Method, tracer: Tracer, diagnostics: Diagnost
       return { end, options: { ...given, headers } };
     });
     if (!traced) return original.call(this, subject, data, options, ...rest);
-    try {
-      const result = original.call(this, subject, data, traced.options, ...rest);
-      traced.end();
-      return result;
-    } catch (error) {
-      traced.end(error);
-      throw error;
-    }
+    return endWhenDone(() => original.call(this, subject, data, traced.options, ...rest), traced.end);
   };
 }
 
@@ -113,22 +105,7 @@ function wrapJetStreamPublish(original: Method, tracer: Tracer, diagnostics: Dia
       return { end, options: { ...given, headers } };
     });
     if (!traced) return original.call(this, subject, data, options, ...rest);
-    const sent = runInsideProducer(() => original.call(this, subject, data, traced.options, ...rest));
-    if (!isThenable(sent)) {
-      traced.end();
-      return sent;
-    }
-    // Rejects exactly when the client's promise does, so the app sees the same outcome.
-    return sent.then(
-      (acknowledged) => {
-        traced.end();
-        return acknowledged;
-      },
-      (error: unknown) => {
-        traced.end(error);
-        throw error;
-      },
-    );
+    return endWhenDone(() => runInsideProducer(() => original.call(this, subject, data, traced.options, ...rest)), traced.end);
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Diagnostics } from '@threadline/core';
+import { isThenable } from '@threadline/core';
 
 const ORIGINAL = Symbol.for('threadline.messaging.original');
 type Patched = ((...args: unknown[]) => unknown) & { [ORIGINAL]?: (...args: unknown[]) => unknown };
@@ -49,4 +50,38 @@ export function bodySize(body: unknown): number | undefined {
   if (typeof body === 'string') return Buffer.byteLength(body);
   if (body instanceof Uint8Array) return body.byteLength;
   return undefined;
+}
+
+/**
+ * Calls `end` when `result` settles (at once when it is not a promise). The promise handed back
+ * settles exactly like `result`, so the app and the client see the same outcome as without
+ * Threadline: a rejection stays a rejection, an unhandled one stays unhandled.
+ */
+function endWhenSettled<T>(result: T, end: (error?: unknown) => void): T {
+  if (!isThenable(result)) {
+    end();
+    return result;
+  }
+  return result.then(
+    (value) => {
+      end();
+      return value;
+    },
+    (error: unknown) => {
+      end(error);
+      throw error;
+    },
+  ) as T;
+}
+
+/** Runs `call` and calls `end` when it is done: at once on a throw (then rethrown), else as `endWhenSettled`. */
+export function endWhenDone<T>(call: () => T, end: (error?: unknown) => void): T {
+  let result: T;
+  try {
+    result = call();
+  } catch (error) {
+    end(error);
+    throw error;
+  }
+  return endWhenSettled(result, end);
 }
