@@ -3,6 +3,7 @@ export {
   carryContext,
   continueContext,
   getRequestId,
+  getTelemetry,
   logger,
   metrics,
   recordFeatureFlag,
