@@ -49,7 +49,10 @@ export type { ProcessHooksOptions } from './process-hooks';
 export { installProcessHooks } from './process-hooks';
 export { getGlobalState, setGlobalState } from './global-state';
 export type { ExportResponse, ExporterTransport } from './otlp/export-response';
-export { OtlpExportError, combineExportFailures } from './otlp/export-response';
+export { OtlpExportError, combineExportFailures, exportErrorType } from './otlp/export-response';
+export type { ComponentAttributes, ExportedItem } from './otlp/export-stats';
+export { ExportStats, exportStatsRegistry, registerExportStats } from './otlp/export-stats';
+export { rejectedCount } from './otlp/partial-success';
 export type { OtlpHttpTransportOptions } from './otlp/http-transport';
 export { abortInFlightExports, createOtlpHttpTransport, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from './otlp/http-transport';
 export type { RetryPolicy } from './otlp/retry-policy';
@@ -57,6 +60,7 @@ export {
   classifyConnectionError,
   classifyHttpResponse,
   DEFAULT_RETRY_POLICY,
+  EXPORT_TIMEOUT_CODE,
   RETRYABLE_CONNECTION_ERRORS,
   RETRYABLE_HTTP_STATUS,
   retryDelayMillis,

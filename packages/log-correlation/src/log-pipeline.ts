@@ -114,6 +114,7 @@ function createDirectExport(config: ResolvedConfig, resourceAttributes: Attribut
   const limits = { attributeCountLimit: config.limits.attributeCountLimit, attributeValueLengthLimit: config.limits.attributeValueLengthLimit };
   return new BatchingOtlpExporter({
     what: 'log records',
+    item: 'log',
     queueSizeVariable: 'OTEL_BLRP_MAX_QUEUE_SIZE',
     export: config.logs,
     limits: config.logs.batch,

@@ -2,7 +2,7 @@ import type { Meter, MeterOptions, MeterProvider as ApiMeterProvider } from '@op
 import { createNoopMeter, metrics } from '@opentelemetry/api';
 import type { MeterProvider, MetricData, PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { Attributes, Diagnostics, ExitExport, ResolvedConfig } from '@threadline/core';
-import { THREADLINE_VERSION, combineExportFailures, guard, guardedLoad, millisToHrTime } from '@threadline/core';
+import { THREADLINE_VERSION, combineExportFailures, exportStatsRegistry, guard, guardedLoad, millisToHrTime } from '@threadline/core';
 import { DurationHistogram, DurationHistogramProducer } from './duration-histograms';
 import { encodeJson, encodeProtobuf } from './otlp-encoding';
 import { toOtlpModel } from './otlp-model';
@@ -10,6 +10,7 @@ import { OtlpMetricExporter } from './otlp-metric-exporter';
 import { DbDurationProcessor, recordHttpDurations } from './request-metrics';
 import { createMessagingMetrics } from './messaging-metrics';
 import { recordRuntimeMetrics } from './runtime-metrics';
+import { recordSelfMetrics } from './self-metrics';
 import { DB_CLIENT_DURATION, DURATION_BUCKETS, HTTP_CLIENT_DURATION, HTTP_SERVER_DURATION } from './semantic-conventions';
 import type { Metrics } from './types';
 
@@ -94,10 +95,15 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
   }
 
   const stopHttp = recordHttpDurations(server, client, onRecord, diagnostics);
+  // Runtime metrics when asked for, and the export queues' own `otel.sdk.*` metrics whenever
+  // there is a queue to report on (spans or logs exported over OTLP/HTTP protobuf).
+  const hasSelfMetrics = (): boolean => config.metrics.exporters.length > 0 && exportStatsRegistry().length > 0;
   const startRuntimeMetrics = guard(diagnostics, 'starting runtime metrics', () => {
-    if (!isShutdown) stopRuntime = recordRuntimeMetrics(getMeter());
+    if (isShutdown) return;
+    if (config.metrics.runtime) stopRuntime = recordRuntimeMetrics(getMeter());
+    if (hasSelfMetrics()) recordSelfMetrics(getMeter());
   });
-  const runtimeTimer = config.metrics.runtime ? setTimeout(startRuntimeMetrics, RUNTIME_METRICS_DELAY_MILLIS).unref() : undefined;
+  const runtimeTimer = setTimeout(startRuntimeMetrics, RUNTIME_METRICS_DELAY_MILLIS).unref();
 
   /**
    * At the exit event the SDK's collection (asynchronous) cannot run; Threadline's own duration
@@ -135,7 +141,7 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
     },
     shutdown: () => {
       isShutdown = true;
-      if (runtimeTimer) clearTimeout(runtimeTimer);
+      clearTimeout(runtimeTimer);
       stopHttp();
       messaging.stop();
       stopRuntime?.();

@@ -64,6 +64,7 @@ describe('fault injection: a throwing point inside Threadline never reaches the 
     ['request-start', 'http server instrumentation failed', REQUESTS / 2],
     ['response-close', 'http server instrumentation failed', REQUESTS],
     ['span-start', 'span processor PendingWorkCounter failed', REQUESTS],
+    ['span-ending', 'span processor DbQueryRedactor failed', REQUESTS],
     ['span-end', 'span processor OtlpProtobufSpanProcessor failed', REQUESTS],
     ['metrics-subscriber', 'HTTP duration metrics failed', REQUESTS],
     ['metrics-load', 'loading the metrics SDK failed', 1],

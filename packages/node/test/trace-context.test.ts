@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OtlpReceiver } from '@threadline/testing';
@@ -10,10 +10,14 @@ const TRACE_ID = '12345678901234567890123456789012';
 const PARENT_ID = '1234567890123456';
 
 /** A loopback server that records the headers of every call made to it. */
-async function startCallbackServer(host = '127.0.0.1'): Promise<{ server: Server; url: string; calls: IncomingHttpHeaders[] }> {
-  const calls: IncomingHttpHeaders[] = [];
+type ReceivedHeaders = Record<string, string | undefined>;
+
+async function startCallbackServer(host = '127.0.0.1'): Promise<{ server: Server; url: string; calls: ReceivedHeaders[] }> {
+  const calls: ReceivedHeaders[] = [];
   const server = createServer((request, response) => {
-    calls.push(request.headers);
+    const headers: ReceivedHeaders = {};
+    for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(',') : value;
+    calls.push(headers);
     request.resume();
     request.on('end', () => response.end('ok'));
   });
@@ -45,37 +49,47 @@ async function stopAll(apps: RunningApp[]): Promise<void> {
   await Promise.all(apps.map((app) => app.exited));
 }
 
-describe('W3C Trace Context through a chain of services (export on, then off)', () => {
-  let receiver: OtlpReceiver;
-  let callback: Awaited<ReturnType<typeof startCallbackServer>>;
-  let apps: RunningApp[];
-  let services: string[];
-
+/**
+ * For one describe block: a receiver, a callback server and the services `envs` describes
+ * (given the receiver's URL), started before the first test, emptied before each, stopped after.
+ */
+function useServices(envs: (receiverUrl: string) => Record<string, string>[]) {
+  const setup = {
+    receiver: undefined as unknown as OtlpReceiver,
+    callback: undefined as unknown as Awaited<ReturnType<typeof startCallbackServer>>,
+    apps: [] as RunningApp[],
+    urls: [] as string[],
+  };
   beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-    callback = await startCallbackServer();
-    // The first service exports to the receiver and calls on with node:http; the second
-    // exports nothing and calls with fetch: propagation must not depend on either.
-    apps = [
-      startService({ OTEL_SERVICE_NAME: 'edge-a', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }),
-      startService({ OTEL_SERVICE_NAME: 'inner-b', OTEL_TRACES_EXPORTER: 'none', CLIENT: 'fetch' }),
-    ];
-    services = (await Promise.all(apps.map((app) => app.waitForPort()))).map((port) => `http://127.0.0.1:${port}/`);
+    setup.receiver = await startOtlpReceiver();
+    setup.callback = await startCallbackServer();
+    setup.apps = envs(setup.receiver.url).map(startService);
+    setup.urls = (await Promise.all(setup.apps.map((app) => app.waitForPort()))).map((port) => `http://127.0.0.1:${port}/`);
   });
   afterAll(async () => {
-    await stopAll(apps);
-    callback.server.close();
-    await receiver.stop();
+    await stopAll(setup.apps);
+    setup.callback.server.close();
+    await setup.receiver.stop();
   });
   beforeEach(() => {
-    callback.calls.length = 0;
-    receiver.clear();
+    setup.callback.calls.length = 0;
+    setup.receiver.clear();
   });
+  return setup;
+}
 
-  const forwarded = async (headers: [string, string][]): Promise<IncomingHttpHeaders> => {
-    expect(await callThrough(services, callback.url, headers)).toBe(200);
-    expect(callback.calls).toHaveLength(1);
-    return callback.calls[0]!;
+describe('W3C Trace Context through a chain of services (export on, then off)', () => {
+  // The first service exports to the receiver and calls on with node:http; the second
+  // exports nothing and calls with fetch: propagation must not depend on either.
+  const setup = useServices((receiverUrl): Record<string, string>[] => [
+    { OTEL_SERVICE_NAME: 'edge-a', OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl },
+    { OTEL_SERVICE_NAME: 'inner-b', OTEL_TRACES_EXPORTER: 'none', CLIENT: 'fetch' },
+  ]);
+
+  const forwarded = async (headers: [string, string][]): Promise<ReceivedHeaders> => {
+    expect(await callThrough(setup.urls, setup.callback.url, headers)).toBe(200);
+    expect(setup.callback.calls).toHaveLength(1);
+    return setup.callback.calls[0]!;
   };
 
   it('keeps the trace ID and the random flag across two hops, with a new parent ID each hop', async () => {
@@ -87,7 +101,7 @@ describe('W3C Trace Context through a chain of services (export on, then off)', 
   it('exports the first service\'s spans in the caller\'s trace when sampled', async () => {
     const headers = await forwarded([['traceparent', `00-${TRACE_ID}-${PARENT_ID}-03`]]);
     expect(headers.traceparent).toMatch(/-03$/);
-    const spans = await receiver.waitForSpans((all) => all.some((span) => span.kind === 2 && span.traceId === TRACE_ID));
+    const spans = await setup.receiver.waitForSpans((all) => all.some((span) => span.kind === 2 && span.traceId === TRACE_ID));
     const server = spans.find((span) => span.kind === 2 && span.traceId === TRACE_ID)!;
     expect(server.parentSpanId).toBe(PARENT_ID);
     expect(server.resource['service.name']).toBe('edge-a');
@@ -152,32 +166,14 @@ describe('W3C Trace Context through a chain of services (export on, then off)', 
 });
 
 describe('edge mode (THREADLINE_TRUST_INBOUND_CONTEXT=false)', () => {
-  let receiver: OtlpReceiver;
-  let callback: Awaited<ReturnType<typeof startCallbackServer>>;
-  let apps: RunningApp[];
-  let edge: string;
-  let trusting: string;
-
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-    callback = await startCallbackServer();
-    // Neither service samples a trace it starts itself (ratio 0), so a sampled span can only
-    // come from honouring a caller's sampled flag.
-    const sampler = { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
-    apps = [
-      startService({ ...sampler, OTEL_SERVICE_NAME: 'public-edge', THREADLINE_TRUST_INBOUND_CONTEXT: 'false' }),
-      startService({ ...sampler, OTEL_SERVICE_NAME: 'trusting' }),
+  // Neither service samples a trace it starts itself (ratio 0), so a sampled span can only
+  // come from honouring a caller's sampled flag.
+  const setup = useServices((receiverUrl): Record<string, string>[] => {
+    const sampler = { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0', OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl };
+    return [
+      { ...sampler, OTEL_SERVICE_NAME: 'public-edge', THREADLINE_TRUST_INBOUND_CONTEXT: 'false' },
+      { ...sampler, OTEL_SERVICE_NAME: 'trusting' },
     ];
-    [edge, trusting] = (await Promise.all(apps.map((app) => app.waitForPort()))).map((port) => `http://127.0.0.1:${port}/`);
-  });
-  afterAll(async () => {
-    await stopAll(apps);
-    callback.server.close();
-    await receiver.stop();
-  });
-  beforeEach(() => {
-    callback.calls.length = 0;
-    receiver.clear();
   });
 
   const inbound: [string, string][] = [
@@ -188,17 +184,17 @@ describe('edge mode (THREADLINE_TRUST_INBOUND_CONTEXT=false)', () => {
   ];
 
   it('a trusting service honours the caller\'s sampled flag and baggage', async () => {
-    expect(await callThrough([trusting!], callback.url, inbound)).toBe(200);
-    const headers = callback.calls[0]!;
+    expect(await callThrough([setup.urls[1]!], setup.callback.url, inbound)).toBe(200);
+    const headers = setup.callback.calls[0]!;
     expect(headers.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
     expect(headers.tracestate).toBe('caller=planted');
     expect(headers.baggage).toContain('role=admin');
-    await receiver.waitForSpans((spans) => spans.some((span) => span.traceId === TRACE_ID && span.resource['service.name'] === 'trusting'));
+    await setup.receiver.waitForSpans((spans) => spans.some((span) => span.traceId === TRACE_ID && span.resource['service.name'] === 'trusting'));
   });
 
   it('an edge service starts a new trace, unsampled by its own sampler, and drops inbound baggage', async () => {
-    expect(await callThrough([edge!], callback.url, inbound)).toBe(200);
-    const headers = callback.calls[0]!;
+    expect(await callThrough([setup.urls[0]!], setup.callback.url, inbound)).toBe(200);
+    const headers = setup.callback.calls[0]!;
     const [, traceId, , flags] = headers.traceparent?.split('-') ?? [];
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(traceId).not.toBe(TRACE_ID);
@@ -210,16 +206,16 @@ describe('edge mode (THREADLINE_TRUST_INBOUND_CONTEXT=false)', () => {
   });
 
   it('links an edge service\'s new trace to the caller\'s', async () => {
-    apps.push(startService({ OTEL_SERVICE_NAME: 'sampled-edge', THREADLINE_TRUST_INBOUND_CONTEXT: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }));
-    const url = `http://127.0.0.1:${await apps.at(-1)!.waitForPort()}/`;
-    expect(await callThrough([url], callback.url, inbound)).toBe(200);
-    const spans = await receiver.waitForSpans((all) => all.some((span) => span.kind === 2 && span.resource['service.name'] === 'sampled-edge'));
+    setup.apps.push(startService({ OTEL_SERVICE_NAME: 'sampled-edge', THREADLINE_TRUST_INBOUND_CONTEXT: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: setup.receiver.url }));
+    const url = `http://127.0.0.1:${await setup.apps.at(-1)!.waitForPort()}/`;
+    expect(await callThrough([url], setup.callback.url, inbound)).toBe(200);
+    const spans = await setup.receiver.waitForSpans((all) => all.some((span) => span.kind === 2 && span.resource['service.name'] === 'sampled-edge'));
     const server = spans.find((span) => span.kind === 2 && span.resource['service.name'] === 'sampled-edge')!;
     expect(server.traceId).not.toBe(TRACE_ID);
     expect(server.parentSpanId).toBe('');
     expect(server.links).toEqual([{ traceId: TRACE_ID, spanId: PARENT_ID, attributes: {} }]);
     expect(server.attributes['request.id']).toBe('req-from-edge-client');
-    expect(callback.calls[0]?.traceparent).toContain(server.traceId);
+    expect(setup.callback.calls[0]?.traceparent).toContain(server.traceId);
   });
 });
 

@@ -4,13 +4,15 @@ import type { Diagnostics } from '@threadline/core';
 import { guard } from '@threadline/core';
 
 /**
- * A span processor whose `onStart` and `onEnd` never throw. The SDK calls processors from
- * `tracer.startSpan()` and `span.end()` without a guard, so a failing processor would throw
+ * A span processor whose `onStart`, `onEnding` and `onEnd` never throw. The SDK calls processors
+ * from `tracer.startSpan()` and `span.end()` without a guard, so a failing processor would throw
  * into the app's code (or into a response's `close` listener) and skip the processors after
  * it. Flush and shutdown are promises the lifecycle already bounds and reports.
  */
 export class GuardedSpanProcessor implements SpanProcessor {
   readonly onStart: (span: Span, parentContext: Context) => void;
+  /** Before the span is ended, while it can still change (the SDK's optional hook). */
+  readonly onEnding: (span: Span) => void;
   readonly onEnd: (span: ReadableSpan) => void;
 
   constructor(
@@ -21,6 +23,7 @@ export class GuardedSpanProcessor implements SpanProcessor {
     // The processor's methods are looked up on each call, not bound once: what runs is always
     // the processor's current code.
     this.onStart = guard(diagnostics, what, (span: Span, parentContext: Context) => processor.onStart(span, parentContext));
+    this.onEnding = guard(diagnostics, what, (span: Span) => processor.onEnding?.(span));
     this.onEnd = guard(diagnostics, what, (span: ReadableSpan) => processor.onEnd(span));
   }
 

@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, TraceFlags, context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { BatchLimits, Diagnostics, ExitExport, SignalExportConfig } from '@threadline/core';
+import type { BatchLimits, Diagnostics, ExitExport, ExportStats, SignalExportConfig } from '@threadline/core';
 import { BatchingOtlpExporter } from '@threadline/core';
 import { SpanBatch } from './span-protobuf';
 
@@ -21,6 +21,7 @@ export class OtlpProtobufSpanProcessor implements SpanProcessor {
   ) {
     this.exporter = new BatchingOtlpExporter({
       what: 'spans',
+      item: 'span',
       queueSizeVariable: 'OTEL_BSP_MAX_QUEUE_SIZE',
       export: config,
       limits: batching,
@@ -36,6 +37,11 @@ export class OtlpProtobufSpanProcessor implements SpanProcessor {
 
   get droppedSpans(): number {
     return this.exporter.dropped;
+  }
+
+  /** The counts behind this queue's `otel.sdk.*` metrics. */
+  get exportStats(): ExportStats {
+    return this.exporter.stats;
   }
 
   get lastError(): string | undefined {

@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { createDiagnostics } from '@threadline/core';
-import type { SignalExportConfig } from '@threadline/core';
+import type { ExportStats, SignalExportConfig } from '@threadline/core';
 import { OtlpReceiver } from '@threadline/testing';
 import { OtlpProtobufSpanProcessor } from '../src/otlp-span-processor';
 
@@ -27,7 +27,8 @@ function setUp(batch: { maxExportBatchSize?: number; maxQueueSize?: number; maxQ
   const endSpans = (count: number, prefix = 'span') => {
     for (let index = 0; index < count; index++) tracer.startSpan(`${prefix} ${index}`, { attributes: { index } }).end();
   };
-  return { processor, provider, tracer, endSpans, diagnostics, lines };
+  const stats = (): ExportStats => processor.exportStats;
+  return { processor, provider, tracer, endSpans, diagnostics, lines, stats };
 }
 
 describe('OTLP protobuf span processor', () => {
@@ -85,6 +86,17 @@ describe('OTLP protobuf span processor', () => {
     await processor.forceFlush();
     expect(processor.droppedSpans).toBe(before);
     expect(receiver.spans().filter((span) => span.name.startsWith('after'))).toHaveLength(10);
+  });
+
+  it('counts items a partial success rejected as failed, the rest as exported', async () => {
+    receiver.setFault({ partialSuccess: { rejected: 3, message: 'spans too old' }, times: 1 });
+    const { processor, endSpans, stats } = setUp();
+    endSpans(10);
+    await processor.forceFlush();
+    expect(Object.fromEntries(stats().exported)).toEqual({ '': 7, rejected: 3 });
+    expect(Object.fromEntries(stats().processed)).toEqual({ '': 10 });
+    expect(stats().inflight).toBe(0);
+    expect(processor.failedExports).toBe(0);
   });
 
   it('counts a rejected export with its cause and keeps going', async () => {

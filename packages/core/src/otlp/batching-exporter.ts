@@ -2,6 +2,10 @@ import { describeError } from '../diagnostics';
 import type { Diagnostics } from '../diagnostics';
 import type { BatchLimits, SignalExportConfig } from '../types';
 import type { ExporterTransport } from './export-response';
+import { exportErrorType } from './export-response';
+import type { ExportedItem } from './export-stats';
+import { ExportStats, registerExportStats } from './export-stats';
+import { rejectedCount } from './partial-success';
 import { createSignalTransport } from './retrying-transport';
 
 /** Items encoded into one OTLP export request. */
@@ -17,6 +21,8 @@ export interface EncodedBatch<Item> {
 export interface BatchingExporterOptions<Item> {
   /** What is exported, for messages: `spans`, `log records`. */
   what: string;
+  /** The item as the `otel.sdk.*` metrics name it. */
+  item: ExportedItem;
   /** The environment variable that sets the queue limit, for the queue-full message. */
   queueSizeVariable: string;
   /** Where to send; the protocol must be OTLP/HTTP protobuf (what the batches are). */
@@ -52,6 +58,8 @@ export class BatchingOtlpExporter<Item> {
   private readonly queueFull: Error;
   private readonly queueBytesFull: Error;
   private isShutdown = false;
+  /** What the `otel.sdk.exporter.*` / `otel.sdk.processor.*` metrics report for this queue. */
+  readonly stats: ExportStats;
   failedExports = 0;
   dropped = 0;
   lastError: string | undefined;
@@ -60,25 +68,32 @@ export class BatchingOtlpExporter<Item> {
     this.batch = options.newBatch();
     const limits = [options.export.timeoutMillis, options.limits.exportTimeoutMillis].filter((millis) => millis > 0);
     this.timeoutMillis = limits.length > 0 ? Math.min(...limits) : 0;
+    this.stats = registerExportStats(new ExportStats(options.item, options.limits.maxQueueSize, options.export.url));
     this.queueFull = new Error(`the ${options.what} export queue is full (${options.queueSizeVariable}); ${options.what} were dropped`);
     this.queueBytesFull = new Error(`the ${options.what} export queue holds ${options.limits.maxQueueBytes} bytes, its limit (THREADLINE_EXPORT_QUEUE_MAX_BYTES); ${options.what} were dropped`);
   }
 
   offer(item: Item): void {
-    if (this.isShutdown) return;
+    if (this.isShutdown) {
+      this.stats.addProcessed(1, 'already_shutdown');
+      return;
+    }
     const { limits, diagnostics, what } = this.options;
     const itemsFull = this.batch.count + this.waitingCount >= limits.maxQueueSize;
     if (itemsFull || this.sealedBytes + this.batch.byteLength >= limits.maxQueueBytes) {
       this.dropped++;
+      this.stats.addProcessed(1, 'queue_full');
       diagnostics.suppressed(`${what} export queue full`, itemsFull ? this.queueFull : this.queueBytesFull);
       return;
     }
     try {
       this.batch.add(item);
     } catch (error) {
+      this.stats.addProcessed(1, 'encoding_failed');
       diagnostics.suppressed(`${what} encoding failed`, error);
       return;
     }
+    this.stats.queueSize++;
     if (this.batch.count >= limits.maxExportBatchSize) this.seal();
     else this.timer ??= this.options.detached(() => setTimeout(() => this.seal(), limits.scheduleDelayMillis).unref());
   }
@@ -109,9 +124,11 @@ export class BatchingOtlpExporter<Item> {
     this.inFlight.clear();
     this.waitingCount = 0;
     this.sealedBytes = 0;
-    if (this.batch.count > 0) {
+    const batch = this.batch;
+    this.batch = this.options.newBatch();
+    if (batch.count > 0) {
       try {
-        undelivered.push({ body: this.batch.seal(), count: this.batch.count });
+        undelivered.push({ body: batch.seal(), count: batch.count });
       } catch (error) {
         this.options.diagnostics.suppressed(`${this.options.what} encoding failed`, error);
       }
@@ -131,6 +148,8 @@ export class BatchingOtlpExporter<Item> {
       this.waitingCount += batch.count;
       this.sealedBytes += body.byteLength;
     } catch (error) {
+      this.stats.queueSize -= batch.count;
+      this.stats.addProcessed(batch.count, 'encoding_failed');
       this.options.diagnostics.suppressed(`${this.options.what} encoding failed`, error);
       return;
     }
@@ -141,8 +160,11 @@ export class BatchingOtlpExporter<Item> {
     while (this.inFlight.size < MAX_CONCURRENT_EXPORTS && this.waiting.length > 0) {
       const { body, count } = this.waiting.shift()!;
       this.waitingCount -= count;
+      this.stats.queueSize -= count;
+      this.stats.addProcessed(count);
+      this.stats.inflight += count;
       const sending: Promise<void> = this.options
-        .detached(() => this.send(body))
+        .detached(() => this.send(body, count))
         .finally(() => {
           this.sealedBytes -= body.byteLength;
           this.inFlight.delete(sending);
@@ -152,13 +174,25 @@ export class BatchingOtlpExporter<Item> {
     }
   }
 
-  private async send(body: Uint8Array): Promise<void> {
+  private async send(body: Uint8Array, count: number): Promise<void> {
     try {
       this.transport ??= createSignalTransport(this.options.export);
       const response = await this.transport.send(body, this.timeoutMillis);
-      if (response.status !== 'success') this.fail(response.error ?? new Error(`${this.options.what} export failed`));
+      if (response.status === 'success') {
+        // OTLP partial success: rejected items count as failed, the rest as exported.
+        const rejected = Math.min(count, rejectedCount(response.data));
+        this.stats.addExported(count - rejected);
+        if (rejected > 0) this.stats.addExported(rejected, 'rejected');
+      } else {
+        const error = response.error ?? new Error(`${this.options.what} export failed`);
+        this.stats.addExported(count, exportErrorType(error));
+        this.fail(error);
+      }
     } catch (error) {
+      this.stats.addExported(count, exportErrorType(error));
       this.fail(error);
+    } finally {
+      this.stats.inflight -= count;
     }
   }
 

@@ -4,7 +4,7 @@ import type * as zlib from 'node:zlib';
 import type { Compression } from '../types';
 import type { ExportResponse, ExporterTransport } from './export-response';
 import { OtlpExportError } from './export-response';
-import { classifyConnectionError, classifyHttpResponse } from './retry-policy';
+import { EXPORT_TIMEOUT_CODE, classifyConnectionError, classifyHttpResponse } from './retry-policy';
 import { THREADLINE_VERSION } from '../version';
 
 export interface OtlpHttpTransportOptions {
@@ -19,6 +19,8 @@ export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 /** OTLP/HTTP: read at most 4 MiB of a response, after decompression. */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 export const USER_AGENT = `threadline/${THREADLINE_VERSION} (Node.js ${process.versions.node})`;
+
+const RESPONSE_TOO_LARGE = new Error(`response body exceeds ${MAX_RESPONSE_BYTES} bytes`);
 
 /** Export requests under way, across every transport, so a shutdown past its deadline can end them. */
 const inFlight = new Set<http.ClientRequest>();
@@ -91,7 +93,10 @@ function post(
     const request = client.request(url, { method: 'POST', agent, headers }, (response) => {
       readLimited(response, createGunzip, (error, payload) => {
         const status = response.statusCode ?? 0;
-        if (error) return finish({ status: 'failure', error: new OtlpExportError(error.message, status) });
+        if (error) {
+          const errorType = (error as NodeJS.ErrnoException).code === EXPORT_TIMEOUT_CODE ? 'timeout' : error === RESPONSE_TOO_LARGE ? 'response_too_large' : 'response_error';
+          return finish({ status: 'failure', error: new OtlpExportError(error.message, status, undefined, errorType) });
+        }
         const retryAfter = response.headers['retry-after'];
         finish(classifyHttpResponse(status, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, payload));
       });
@@ -99,7 +104,7 @@ function post(
     const timer =
       timeoutMillis > 0
         ? setTimeout(() => {
-            request.destroy(new Error(`export timed out after ${timeoutMillis} ms`));
+            request.destroy(Object.assign(new Error(`export timed out after ${timeoutMillis} ms`), { code: EXPORT_TIMEOUT_CODE }));
           }, timeoutMillis)
         : undefined;
     timer?.unref();
@@ -124,7 +129,7 @@ function readLimited(response: http.IncomingMessage, createGunzip: typeof zlib.c
     total += chunk.byteLength;
     if (total > MAX_RESPONSE_BYTES) {
       response.destroy();
-      end(new Error(`response body exceeds ${MAX_RESPONSE_BYTES} bytes`));
+      end(RESPONSE_TOO_LARGE);
       return;
     }
     chunks.push(chunk);

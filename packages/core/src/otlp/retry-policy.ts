@@ -48,9 +48,13 @@ export function classifyHttpResponse(status: number, retryAfter: string | undefi
   return { status: 'failure', error };
 }
 
+/** The code of the error an export is ended with when its time is up. */
+export const EXPORT_TIMEOUT_CODE = 'THREADLINE_EXPORT_TIMEOUT';
+
 /** A request that never got an answer: retryable when the connection was lost or refused. */
 export function classifyConnectionError(error: NodeJS.ErrnoException): ExportResponse {
-  const wrapped = new OtlpExportError(error.message, 0);
+  const errorType = error.code === EXPORT_TIMEOUT_CODE ? 'timeout' : error.code ?? 'connection_error';
+  const wrapped = new OtlpExportError(error.message, 0, undefined, errorType);
   const lost = (error.code !== undefined && RETRYABLE_CONNECTION_ERRORS.has(error.code)) || error.message === 'socket hang up';
   return lost ? { status: 'retryable', error: wrapped } : { status: 'failure', error: wrapped };
 }

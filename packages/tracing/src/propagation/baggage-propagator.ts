@@ -2,6 +2,7 @@ import type { BaggageEntry, Context, TextMapGetter, TextMapPropagator, TextMapSe
 import { baggageEntryMetadataFromString, propagation } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { headerLines } from './trace-context-propagator';
+import { forEachListMember, trimOws } from './ows';
 import { decodeBaggageValue, encodeBaggageValue } from './percent-encoding';
 
 export const BAGGAGE_HEADER = 'baggage';
@@ -12,7 +13,6 @@ export const MAX_BAGGAGE_BYTES = 8192;
 
 // key = token (RFC 9110); properties are `;`-separated, each `key` or `key=value`.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const OWS = /^[ \t]+|[ \t]+$/g;
 
 /**
  * W3C Baggage, with its limits applied across every `baggage` line together: past 180 members
@@ -52,20 +52,18 @@ export class W3CBaggagePropagator implements TextMapPropagator {
 export function parseBaggage(lines: readonly string[]): Map<string, BaggageEntry> {
   const entries = new Map<string, BaggageEntry>();
   let bytes = 0;
-  for (const line of lines) {
-    for (const raw of line.split(',')) {
-      if (entries.size >= MAX_BAGGAGE_MEMBERS) return entries;
-      const member = raw.replace(OWS, '');
-      if (member === '') continue;
-      const added = Buffer.byteLength(member) + (entries.size > 0 ? 1 : 0);
-      if (bytes + added > MAX_BAGGAGE_BYTES) continue;
-      const parsed = parseMember(member);
-      if (!parsed) continue;
-      // A key given again replaces the earlier value, as a later `setEntry` would.
-      entries.set(parsed.key, parsed.entry);
-      bytes += added;
-    }
-  }
+  const readMember = (member: string): boolean => {
+    if (entries.size >= MAX_BAGGAGE_MEMBERS) return false;
+    const added = Buffer.byteLength(member) + (entries.size > 0 ? 1 : 0);
+    if (bytes + added > MAX_BAGGAGE_BYTES) return true;
+    const parsed = parseMember(member);
+    if (!parsed) return true;
+    // A key given again replaces the earlier value, as a later `setEntry` would.
+    entries.set(parsed.key, parsed.entry);
+    bytes += added;
+    return true;
+  };
+  for (const line of lines) if (!forEachListMember(line, readMember)) break;
   return entries;
 }
 
@@ -74,10 +72,10 @@ function parseMember(member: string): { key: string; entry: BaggageEntry } | und
   const pair = semicolon === -1 ? member : member.slice(0, semicolon);
   const equals = pair.indexOf('=');
   if (equals <= 0) return undefined;
-  const key = pair.slice(0, equals).replace(OWS, '');
-  const value = pair.slice(equals + 1).replace(OWS, '');
+  const key = trimOws(pair.slice(0, equals));
+  const value = trimOws(pair.slice(equals + 1));
   if (!TOKEN.test(key) || !/^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/.test(value)) return undefined;
   const entry: BaggageEntry = { value: decodeBaggageValue(value) };
-  if (semicolon !== -1) entry.metadata = baggageEntryMetadataFromString(member.slice(semicolon + 1).replace(OWS, ''));
+  if (semicolon !== -1) entry.metadata = baggageEntryMetadataFromString(trimOws(member.slice(semicolon + 1)));
   return { key, entry };
 }

@@ -1,4 +1,5 @@
 import type { TraceState } from '@opentelemetry/api';
+import { forEachListMember } from './ows';
 
 /** W3C Trace Context: a tracestate holds at most 32 list members. */
 export const MAX_TRACE_STATE_MEMBERS = 32;
@@ -11,8 +12,6 @@ const LONG_MEMBER_LENGTH = 128;
 // value = 0*255(chr) nblk-chr, where chr excludes "," and "=" and nblk-chr also excludes space.
 const KEY = /^[a-z0-9][a-z0-9_\-*/@]{0,255}$/;
 const VALUE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
-// Optional whitespace around the comma between list members.
-const MEMBER_SEPARATOR = /[ \t]*,[ \t]*/;
 
 export function isValidTraceStateKey(key: string): boolean {
   return KEY.test(key);
@@ -41,19 +40,16 @@ export class W3CTraceState implements TraceState {
    */
   static parse(lines: readonly string[]): W3CTraceState | undefined {
     const members = new Map<string, string>();
-    for (const line of lines) {
-      for (const member of line.trim().split(MEMBER_SEPARATOR)) {
-        if (member === '') continue;
-        const equals = member.indexOf('=');
-        if (equals <= 0) return undefined;
-        const key = member.slice(0, equals);
-        const value = member.slice(equals + 1);
-        if (!KEY.test(key) || !VALUE.test(value)) return undefined;
-        if (members.has(key)) continue;
-        members.set(key, value);
-        if (members.size > MAX_TRACE_STATE_MEMBERS) return undefined;
-      }
-    }
+    const readMember = (member: string): boolean => {
+      const equals = member.indexOf('=');
+      if (equals <= 0) return false;
+      const key = member.slice(0, equals);
+      const value = member.slice(equals + 1);
+      if (!KEY.test(key) || !VALUE.test(value)) return false;
+      if (!members.has(key)) members.set(key, value);
+      return members.size <= MAX_TRACE_STATE_MEMBERS;
+    };
+    for (const line of lines) if (!forEachListMember(line, readMember)) return undefined;
     return new W3CTraceState(members);
   }
 

@@ -1,3 +1,5 @@
+import { trimOws } from './ows';
+
 /** W3C Trace Context trace flags: bit 0 sampled, bit 1 (Level 2) random trace ID. */
 export const SAMPLED_FLAG = 0x01;
 export const RANDOM_FLAG = 0x02;
@@ -21,7 +23,7 @@ const ZERO_PARENT_ID = '0'.repeat(16);
  * is allowed (it is a header field value).
  */
 export function parseTraceParent(header: string): TraceParent | undefined {
-  const value = header.replace(/^[ \t]+|[ \t]+$/g, '');
+  const value = trimOws(header);
   if (value.length < VERSION_00_LENGTH) return undefined;
   const version = value.slice(0, 2);
   if (!HEX.test(version) || version === 'ff') return undefined;
