@@ -15,7 +15,7 @@ export type SamplerName =
   | 'parentbased_traceidratio';
 export type PropagatorName = 'tracecontext' | 'baggage' | 'none';
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
-export type InstrumentationName = 'http' | 'undici' | 'express' | 'fastify' | 'koa' | 'hono' | 'nestjs' | 'pg' | 'mysql2' | 'ioredis' | 'redis' | 'pino' | 'winston';
+export type InstrumentationName = 'http' | 'undici' | 'express' | 'fastify' | 'koa' | 'hono' | 'nestjs' | 'pg' | 'mysql2' | 'ioredis' | 'redis' | 'pino' | 'winston' | 'amqplib' | 'nats' | 'mqtt' | 'bullmq';
 export type LogsExporterName = 'otlp' | 'console' | 'none';
 export type MetricsExporterName = 'otlp' | 'console' | 'none';
 export type LoggerLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';

@@ -8,6 +8,7 @@ import { encodeJson, encodeProtobuf } from './otlp-encoding';
 import { toOtlpModel } from './otlp-model';
 import { OtlpMetricExporter } from './otlp-metric-exporter';
 import { DbDurationProcessor, recordHttpDurations } from './request-metrics';
+import { createMessagingMetrics } from './messaging-metrics';
 import { recordRuntimeMetrics } from './runtime-metrics';
 import { recordSelfMetrics } from './self-metrics';
 import { DB_CLIENT_DURATION, DURATION_BUCKETS, HTTP_CLIENT_DURATION, HTTP_SERVER_DURATION } from './semantic-conventions';
@@ -26,6 +27,8 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
   const server = new DurationHistogram(HTTP_SERVER_DURATION, 'Duration of HTTP server requests.', DURATION_BUCKETS, limit);
   const client = new DurationHistogram(HTTP_CLIENT_DURATION, 'Duration of HTTP client requests.', DURATION_BUCKETS, limit);
   const database = new DurationHistogram(DB_CLIENT_DURATION, 'Duration of database client operations.', DURATION_BUCKETS, limit);
+  // onRecord is declared below; it runs only once a message was measured.
+  const messaging = createMessagingMetrics(limit, () => onRecord());
   const scope = { name: '@threadline/metrics', version: THREADLINE_VERSION };
   const otlpExporters: OtlpMetricExporter[] = [];
   let provider: MeterProvider | undefined;
@@ -53,7 +56,7 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
     const resource = resourceFromAttributes(resourceAttributes);
-    const producer = new DurationHistogramProducer([server, client, database], scope, resource);
+    const producer = new DurationHistogramProducer([server, client, database, ...messaging.metrics], scope, resource);
     const readers = config.metrics.exporters.map((name) => {
       let exporter: PushMetricExporter;
       if (name === 'console') exporter = new sdk.ConsoleMetricExporter();
@@ -140,6 +143,7 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
       isShutdown = true;
       clearTimeout(runtimeTimer);
       stopHttp();
+      messaging.stop();
       stopRuntime?.();
       return provider?.shutdown() ?? Promise.resolve();
     },

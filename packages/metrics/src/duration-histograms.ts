@@ -46,6 +46,9 @@ const INSTRUMENT_HISTOGRAM = 'HISTOGRAM';
 const VALUE_TYPE_DOUBLE = 1;
 const CUMULATIVE = 1;
 const DATA_POINT_HISTOGRAM = 0;
+const DATA_POINT_SUM = 3;
+const INSTRUMENT_COUNTER = 'COUNTER';
+const VALUE_TYPE_INT = 0;
 
 /**
  * One cumulative explicit-bucket histogram that Threadline records into directly, with
@@ -105,6 +108,22 @@ export class DurationHistogram {
     } as unknown as MetricData;
   }
 
+  /**
+   * The number of measurements per series as a monotonic sum (`messaging.client.sent.messages`
+   * counts what `messaging.client.operation.duration` timed): one count, no second aggregation.
+   */
+  collectCount(endTime: HrTime, name: string, description: string, unit: string): MetricData | undefined {
+    const all = this.overflow ? [...this.series, this.overflow] : this.series;
+    if (all.length === 0) return undefined;
+    return {
+      descriptor: { name, description, unit, valueType: VALUE_TYPE_INT, type: INSTRUMENT_COUNTER, advice: {} },
+      aggregationTemporality: CUMULATIVE,
+      dataPointType: DATA_POINT_SUM,
+      isMonotonic: true,
+      dataPoints: all.map((series) => ({ attributes: series.attributes, startTime: series.startTime, endTime, value: series.count })),
+    } as unknown as MetricData;
+  }
+
   private find(attributes: Record<string, unknown>): Series {
     const existing = this.walk(attributes, false)?.get(SERIES) as Series | undefined;
     if (existing) return existing;
@@ -156,9 +175,13 @@ function toStoredExemplar(kept: KeptExemplar): StoredExemplar {
 }
 
 /** Hands Threadline's histograms to every metric reader, beside what the SDK collected. */
+export interface CollectedMetric {
+  collect(endTime: HrTime): MetricData | undefined;
+}
+
 export class DurationHistogramProducer implements MetricProducer {
   constructor(
-    private readonly histograms: readonly DurationHistogram[],
+    private readonly histograms: readonly CollectedMetric[],
     private readonly scope: { name: string; version: string },
     private readonly resource: Resource,
   ) {}

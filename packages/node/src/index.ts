@@ -5,4 +5,6 @@ export type { Logger, LogFields, LogLevelName } from '@threadline/log-correlatio
 export type { RequestAttributeValue } from '@threadline/core';
 export { logger } from './logger';
 export { getRequestId, recordFeatureFlag, setRequestAttributes } from '@threadline/core';
+export type { Carried } from '@threadline/core';
+export { carryContext, continueContext, runInBackground } from '@threadline/core';
 export { metrics } from '@threadline/metrics';

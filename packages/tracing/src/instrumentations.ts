@@ -7,6 +7,7 @@ import { instrumentFetch } from './http/fetch-client';
 import { instrumentHttpClient } from './http/http-client';
 import { instrumentHttpServer } from './http/http-server';
 import type { Instrumentation, InstrumentationContext } from './instrumentation';
+import { enableMessagingInstrumentations } from './messaging/messaging-instrumentations';
 
 /**
  * Which code each instrumentation name turns on. The HTTP server span reads Express's
@@ -31,6 +32,7 @@ export function enableInstrumentations(context: InstrumentationContext): () => v
   }
   disablers.push(enableFrameworkPatches(context.config.instrumentations, context.diagnostics));
   disablers.push(enableDbInstrumentations(context.config.instrumentations, context.provider, context.diagnostics));
+  disablers.push(enableMessagingInstrumentations(context.config.instrumentations, context.tracer, context.diagnostics));
   return () => {
     for (const disable of disablers.splice(0)) disable();
   };

@@ -44,7 +44,7 @@ export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
 export const DEFAULT_EXPORT_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Instrumentations Threadline ships, by the names OTEL_NODE_*_INSTRUMENTATIONS use. */
-export const INSTRUMENTATION_NAMES = ['http', 'undici', 'express', 'fastify', 'koa', 'hono', 'nestjs', 'pg', 'mysql2', 'ioredis', 'redis', 'pino', 'winston'] as const;
+export const INSTRUMENTATION_NAMES = ['http', 'undici', 'express', 'fastify', 'koa', 'hono', 'nestjs', 'pg', 'mysql2', 'ioredis', 'redis', 'pino', 'winston', 'amqplib', 'nats', 'mqtt', 'bullmq'] as const;
 
 const protocols = parseEnum(['http/protobuf', 'http/json'] as const);
 const compressions = parseEnum(['gzip', 'none'] as const);

@@ -1,0 +1,110 @@
+import type { Attributes, Tracer } from '@opentelemetry/api';
+import type { Diagnostics } from '@threadline/core';
+import type { ConsumedMessage } from './message-spans';
+import { processMessage, startProducerSpan } from './message-spans';
+import { attempt, endWhenDone, patchMethod } from './patch';
+
+/**
+ * The job option the trace and request travel in. BullMQ keeps job options it does not know
+ * (and stores them with the job in Redis); its own `telemetry.metadata` is left to BullMQ's
+ * telemetry integration, so the two never overwrite each other.
+ */
+export const BULLMQ_CONTEXT_OPTION = 'threadlineContext';
+
+interface Job {
+  id?: string;
+  name: string;
+  attemptsMade?: number;
+  repeatJobKey?: string;
+  opts?: Record<string, unknown>;
+}
+interface BulkJob {
+  name: string;
+  data: unknown;
+  opts?: Record<string, unknown>;
+}
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+const SYSTEM = 'bullmq';
+
+/**
+ * BullMQ (`bullmq`): `Queue.add` and `addBulk` get a producer span and put the trace and request
+ * into the job's options; a `Worker`'s processor runs each job in a consumer span continuing
+ * them (a retried job is `messaging.message.redelivered`). A job a job scheduler (repeat)
+ * created belongs to no request: it starts its own trace with a fresh request ID.
+ */
+export function instrumentBullmq(entry: unknown, tracer: Tracer, diagnostics: Diagnostics): () => void {
+  const classes = entry as { Queue?: { prototype: object }; Worker?: { prototype: object } };
+  if (!classes.Queue || !classes.Worker) {
+    diagnostics.warn('this bullmq version has no Queue or Worker class where Threadline expects it: jobs will not be traced');
+    return () => {};
+  }
+  const restores = [
+    patchMethod(classes.Queue.prototype, 'addJob', (original) => wrapAdd(original as Method, tracer, diagnostics)),
+    patchMethod(classes.Queue.prototype, 'addBulk', (original) => wrapAddBulk(original as Method, tracer, diagnostics)),
+    patchMethod(classes.Worker.prototype, 'callProcessJob', (original) => wrapProcess(original as Method, tracer, diagnostics)),
+  ];
+  return () => restores.forEach((restore) => restore());
+}
+
+function queueName(queue: unknown): string {
+  return String((queue as { name?: unknown }).name ?? '');
+}
+
+function wrapAdd(original: Method, tracer: Tracer, diagnostics: Diagnostics): Method {
+  return function addJob(this: unknown, name, data, options, ...rest) {
+    const traced = attempt(diagnostics, 'bullmq add', () => {
+      const given = (options ?? {}) as Record<string, unknown>;
+      const carried: Record<string, string> = {};
+      const attributes: Attributes = { 'messaging.bullmq.job.name': String(name) };
+      if (typeof given.jobId === 'string') attributes['messaging.message.id'] = given.jobId;
+      const end = startProducerSpan(tracer, { system: SYSTEM, destination: queueName(this), operationName: 'add', attributes }, (key, value) => (carried[key] = value));
+      return { end, options: { ...given, [BULLMQ_CONTEXT_OPTION]: carried } };
+    });
+    if (!traced) return original.call(this, name, data, options, ...rest);
+    return endWhenDone(() => original.call(this, name, data, traced.options, ...rest), traced.end);
+  };
+}
+
+function wrapAddBulk(original: Method, tracer: Tracer, diagnostics: Diagnostics): Method {
+  return function addBulk(this: unknown, jobs, ...rest) {
+    if (!Array.isArray(jobs)) return original.call(this, jobs, ...rest);
+    const traced = attempt(diagnostics, 'bullmq addBulk', () => {
+      const carried: Record<string, string> = {};
+      const attributes: Attributes = { 'messaging.batch.message_count': jobs.length };
+      const end = startProducerSpan(tracer, { system: SYSTEM, destination: queueName(this), operationName: 'addBulk', attributes }, (key, value) => (carried[key] = value));
+      const withContext = (jobs as BulkJob[]).map((job) => ({ ...job, opts: { ...job.opts, [BULLMQ_CONTEXT_OPTION]: carried } }));
+      return { end, jobs: withContext };
+    });
+    if (!traced) return original.call(this, jobs, ...rest);
+    return endWhenDone(() => original.call(this, traced.jobs, ...rest), traced.end);
+  };
+}
+
+function wrapProcess(original: Method, tracer: Tracer, diagnostics: Diagnostics): Method {
+  return function callProcessJob(this: unknown, job, ...rest) {
+    const consumed = attempt(diagnostics, 'bullmq process', () => describe(job as Job, queueName(this)));
+    if (!consumed) return original.call(this, job, ...rest);
+    return processMessage(tracer, consumed, () => original.call(this, job, ...rest));
+  };
+}
+
+function describe(job: Job, queue: string): ConsumedMessage {
+  const stored = job.opts?.[BULLMQ_CONTEXT_OPTION];
+  // A scheduler's repetitions are not caused by the request that created the scheduler.
+  const carried = !job.repeatJobKey && typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
+  const attributes: Attributes = {
+    'messaging.bullmq.job.name': job.name,
+    'messaging.message.redelivered': (job.attemptsMade ?? 0) > 0,
+    'messaging.bullmq.job.attempts_made': job.attemptsMade ?? 0,
+  };
+  if (job.id !== undefined) attributes['messaging.message.id'] = String(job.id);
+  return {
+    system: SYSTEM,
+    destination: queue,
+    operationName: 'process',
+    attributes,
+    header: (name) => (typeof carried[name] === 'string' ? carried[name] : undefined),
+    headerNames: () => Object.keys(carried),
+  };
+}
