@@ -13,6 +13,8 @@ export type {
   SamplerName,
   BatchLimits,
   SignalExportConfig,
+  SignalName,
+  TlsFiles,
   SignalLifecycle,
   ExportFailures,
   ThreadlineOptions,
@@ -22,6 +24,9 @@ export type { Setting } from './config/settings';
 export {
   SETTINGS,
   DEFAULT_ENDPOINT,
+  DEFAULT_GRPC_ENDPOINT,
+  DEFAULT_PROMETHEUS_HOST,
+  DEFAULT_PROMETHEUS_PORT,
   INSTRUMENTATION_NAMES,
   DEFAULT_EXPORT_TIMEOUT_MILLIS,
   DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
@@ -50,6 +55,10 @@ export { abortInFlightExports, createOtlpHttpTransport, MAX_REQUEST_BYTES, MAX_R
 export type { RetryPolicy } from './otlp/retrying-transport';
 export { createRetryingTransport, createSignalTransport, DEFAULT_RETRY_POLICY } from './otlp/retrying-transport';
 export { parseRetryAfter } from './otlp/retry-after';
+export type { OtlpGrpcTransportOptions } from './otlp/grpc-transport';
+export { GRPC_PACKAGE, createOtlpGrpcTransport } from './otlp/grpc-transport';
+export type { GrpcRetryDecision } from './otlp/grpc-status';
+export { GRPC_STATUS, classifyGrpcStatus, readRetryDelayMillis } from './otlp/grpc-status';
 export { ProtobufWriter, millisToHrTime } from './otlp/protobuf-writer';
 export type { BatchingExporterOptions, EncodedBatch } from './otlp/batching-exporter';
 export { BatchingOtlpExporter } from './otlp/batching-exporter';

@@ -1,8 +1,8 @@
 /** Public types shared by every Threadline package. */
 
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 export type Compression = 'gzip' | 'none';
-export type TracesExporterName = 'otlp' | 'console' | 'none';
+export type TracesExporterName = 'otlp' | 'zipkin' | 'console' | 'none';
 export type SamplerName =
   | 'always_on'
   | 'always_off'
@@ -14,7 +14,7 @@ export type PropagatorName = 'tracecontext' | 'baggage' | 'none';
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 export type InstrumentationName = 'http' | 'undici' | 'express' | 'fastify' | 'pg' | 'mysql2' | 'ioredis' | 'redis' | 'pino' | 'winston';
 export type LogsExporterName = 'otlp' | 'console' | 'none';
-export type MetricsExporterName = 'otlp' | 'console' | 'none';
+export type MetricsExporterName = 'otlp' | 'prometheus' | 'console' | 'none';
 export type LoggerLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 export type Attributes = Record<string, string | number | boolean>;
 
@@ -48,6 +48,27 @@ export interface ThreadlineOptions {
   metricsProtocol?: OtlpProtocol;
   metricsCompression?: Compression;
   metricsExportTimeoutMillis?: number;
+  /** For a `host:port` endpoint: connect without TLS (`OTEL_EXPORTER_OTLP_INSECURE`). */
+  insecure?: boolean;
+  tracesInsecure?: boolean;
+  logsInsecure?: boolean;
+  metricsInsecure?: boolean;
+  /** PEM file paths for TLS: trusted CA, and the client's key and certificate for mutual TLS. */
+  certificate?: string;
+  clientKey?: string;
+  clientCertificate?: string;
+  tracesCertificate?: string;
+  tracesClientKey?: string;
+  tracesClientCertificate?: string;
+  logsCertificate?: string;
+  logsClientKey?: string;
+  logsClientCertificate?: string;
+  metricsCertificate?: string;
+  metricsClientKey?: string;
+  metricsClientCertificate?: string;
+  /** Where the Prometheus scrape endpoint listens (with `metricsExporter: ['prometheus']`). */
+  prometheusHost?: string;
+  prometheusPort?: number;
   metricsExporter?: MetricsExporterName[];
   metricExportIntervalMillis?: number;
   metricExportTimeoutMillis?: number;
@@ -110,6 +131,7 @@ export interface ResolvedConfig {
     collectTimeoutMillis: number;
     cardinalityLimit: number;
     runtime: boolean;
+    prometheus: { host: string; port: number };
   };
   /** Lowercase header names; never empty. */
   requestIdHeaders: string[];
@@ -134,12 +156,24 @@ export interface BatchLimits {
   exportTimeoutMillis: number;
 }
 
+export type SignalName = 'traces' | 'metrics' | 'logs';
+
 export interface SignalExportConfig {
+  signal: SignalName;
+  /** Over HTTP the full URL; over gRPC the collector's address as a URL (`https://` means TLS). */
   url: string;
   headers: Record<string, string>;
   protocol: OtlpProtocol;
   compression: Compression;
   timeoutMillis: number;
+  tls: TlsFiles;
+}
+
+/** PEM files for an export connection; unset means the system's CAs and no client certificate. */
+export interface TlsFiles {
+  certificate?: string;
+  clientKey?: string;
+  clientCertificate?: string;
 }
 
 /** Failed OTLP exports since start, and the last reason. */

@@ -1,7 +1,7 @@
 import { REQUEST_ID_HEADER } from '../correlation';
 import type { Attributes, ResolvedConfig, SignalExportConfig, ThreadlineOptions } from '../types';
 import type { Setting } from './settings';
-import { SETTINGS } from './settings';
+import { DEFAULT_ENDPOINT, DEFAULT_GRPC_ENDPOINT, SETTINGS } from './settings';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -107,7 +107,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
     get<string | undefined>('deploymentEnvironment') ||
     (resourceAttributes['deployment.environment.name'] as string | undefined);
 
-  const endpoint = get<string>('endpoint');
+  const endpoint = get<string | undefined>('endpoint');
   const tracesExporters = get<string[]>('tracesExporter').filter((name) => name !== 'none');
   const batchQueue = get<number>('batchMaxQueueSize');
 
@@ -139,6 +139,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
       collectTimeoutMillis: get('metricExportTimeoutMillis'),
       cardinalityLimit: get('metricCardinalityLimit'),
       runtime: get('runtimeMetrics'),
+      prometheus: { host: get('prometheusHost'), port: get('prometheusPort') },
     },
     requestIdHeaders: requestIdHeaders(get<string[]>('requestIdHeaders')),
     sampler: get('sampler'),
@@ -164,15 +165,34 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
   };
 }
 
-function signalExport(values: Map<string, unknown>, signal: 'traces' | 'logs' | 'metrics', endpoint: string): SignalExportConfig {
+function signalExport(values: Map<string, unknown>, signal: 'traces' | 'logs' | 'metrics', endpoint: string | undefined): SignalExportConfig {
   const get = <T>(option: string): T => values.get(`${signal}${option}`) as T;
+  const protocol = get<SignalExportConfig['protocol']>('Protocol');
+  const insecure = get<boolean>('Insecure');
+  // OTLP/gRPC addresses the service by its method path, so the endpoint is used as-is.
+  const url =
+    protocol === 'grpc'
+      ? (get<string | undefined>('Endpoint') ?? endpoint ?? DEFAULT_GRPC_ENDPOINT)
+      : (get<string | undefined>('Endpoint') ?? appendSignalPath(endpoint ?? DEFAULT_ENDPOINT, `v1/${signal}`));
   return {
-    url: get<string | undefined>('Endpoint') ?? appendSignalPath(endpoint, `v1/${signal}`),
+    signal,
+    url: withScheme(url, insecure),
     headers: get('Headers'),
-    protocol: get('Protocol'),
+    protocol,
     compression: get('Compression'),
     timeoutMillis: get('ExportTimeoutMillis'),
+    tls: {
+      certificate: get<string | undefined>('Certificate') || undefined,
+      clientKey: get<string | undefined>('ClientKey') || undefined,
+      clientCertificate: get<string | undefined>('ClientCertificate') || undefined,
+    },
   };
+}
+
+/** The specification's `insecure` applies to an endpoint without a scheme: TLS unless it is true. */
+function withScheme(endpoint: string, insecure: boolean): string {
+  if (/^https?:\/\//i.test(endpoint)) return endpoint;
+  return `${insecure ? 'http' : 'https'}://${endpoint}`;
 }
 
 function requestIdHeaders(names: string[]): string[] {
