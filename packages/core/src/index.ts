@@ -80,5 +80,6 @@ export {
 } from './request-context';
 export type { OtlpSignal } from './otlp/otlp-exporter';
 export { OtlpExporter } from './otlp/otlp-exporter';
+export { isUntraced, markUntraced } from './untraced-socket';
 export type { HttpRequestEnd } from './http-events';
 export { HTTP_REQUEST_END_CHANNEL, publishHttpRequestEnd } from './http-events';

@@ -1,10 +1,11 @@
 import type { Meter, MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
 import { metrics } from '@opentelemetry/api';
-import type { MeterProvider, PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { MeterProvider, MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
 import { THREADLINE_VERSION, combineExportFailures } from '@threadline/core';
 import { DurationHistogram, DurationHistogramProducer } from './duration-histograms';
 import { OtlpMetricExporter } from './otlp-metric-exporter';
+import { createPullReader, startPrometheusEndpoint } from './prometheus-endpoint';
 import { DbDurationProcessor, recordHttpDurations } from './request-metrics';
 import { recordRuntimeMetrics } from './runtime-metrics';
 import { DB_CLIENT_DURATION, DURATION_BUCKETS, HTTP_CLIENT_DURATION, HTTP_SERVER_DURATION } from './semantic-conventions';
@@ -26,6 +27,17 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
   const scope = { name: '@threadline/metrics', version: THREADLINE_VERSION };
   const otlpExporters: OtlpMetricExporter[] = [];
   let provider: MeterProvider | undefined;
+  let pullReader: MetricReader | undefined;
+  const prometheus = config.metrics.exporters.includes('prometheus')
+    ? startPrometheusEndpoint({
+        ...config.metrics.prometheus,
+        diagnostics,
+        reader: () => {
+          load();
+          return pullReader!;
+        },
+      })
+    : undefined;
   let serviceMeter: Meter | undefined;
   let stopRuntime: (() => void) | undefined;
   let isShutdown = false;
@@ -39,7 +51,7 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
     const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
     const resource = resourceFromAttributes(resourceAttributes);
     const producer = new DurationHistogramProducer([server, client, database], scope, resource);
-    const readers = config.metrics.exporters.map((name) => {
+    const readers: MetricReader[] = config.metrics.exporters.filter((name) => name !== 'prometheus').map((name) => {
       let exporter: PushMetricExporter;
       if (name === 'console') exporter = new sdk.ConsoleMetricExporter();
       else {
@@ -58,6 +70,7 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
     // instrumentation-pg records db.client.operation.duration too, without exemplars; ours
     // covers every client, so its copy is dropped rather than counted twice (its pool metrics stay).
     const views = [{ instrumentName: DB_CLIENT_DURATION, meterName: '@opentelemetry/instrumentation-pg', aggregation: { type: sdk.AggregationType.DROP } }];
+    if (prometheus) readers.push((pullReader = createPullReader(sdk, [producer], limit)));
     provider = new sdk.MeterProvider({ resource, readers, views });
     dirty = true;
     return provider;
@@ -98,7 +111,7 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
       if (runtimeTimer) clearTimeout(runtimeTimer);
       stopHttp();
       stopRuntime?.();
-      return provider?.shutdown() ?? Promise.resolve();
+      return Promise.all([provider?.shutdown(), prometheus?.close()]).then(() => undefined);
     },
   };
 }

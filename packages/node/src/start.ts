@@ -17,6 +17,7 @@ import { setUpLogCorrelation } from '@threadline/log-correlation';
 import { createMetrics } from '@threadline/metrics';
 import { createTracing } from '@threadline/tracing';
 import { registerLogging } from './logger';
+import { withInstalledPackages } from './optional-packages';
 import { routeOpenTelemetryDiagnostics } from './otel-diagnostics';
 import type { ThreadlineHandle } from './types';
 
@@ -32,9 +33,10 @@ export function start(options: ThreadlineOptions = {}): ThreadlineHandle {
     existing.diagnostics.warnOnce('start-twice', 'start() was called more than once; keeping the first configuration');
     return existing.handle;
   }
-  const { config, warnings } = resolveConfig(options, process.env, readAppPackage());
-  const diagnostics = createDiagnostics(config.logLevel);
-  for (const warning of warnings) diagnostics.warn(warning);
+  const resolved = resolveConfig(options, process.env, readAppPackage());
+  const diagnostics = createDiagnostics(resolved.config.logLevel);
+  for (const warning of resolved.warnings) diagnostics.warn(warning);
+  const config = resolved.config.disabled ? resolved.config : withInstalledPackages(resolved.config, diagnostics);
 
   let handle: ThreadlineHandle;
   try {

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { Attributes, Span } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, REQUEST_ID_BAGGAGE_KEY, createRequestContext, publishHttpRequestEnd, withRequestContext } from '@threadline/core';
+import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, REQUEST_ID_BAGGAGE_KEY, createRequestContext, isUntraced, publishHttpRequestEnd, withRequestContext } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
 import { guarded } from '../instrumentation';
 import { createPathMatcher, normalizeMethod, parseHost, pathOf, spanName } from './http-semantics';
@@ -41,7 +41,7 @@ export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, 
   const onRequestStart = guarded(diagnostics, 'http server', (message: unknown) => {
     const { request, response, socket } = message as RequestStart;
     const path = pathOf(request.url);
-    if (isIgnored(path)) {
+    if (isIgnored(path) || isUntraced(socket)) {
       contextManager.attach(ignoredContext);
       return;
     }
