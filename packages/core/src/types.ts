@@ -90,6 +90,8 @@ export interface ThreadlineOptions {
   requestIdHeaders?: string[];
   /** Where spans go; `[]` or `['none']` turns export off (propagation keeps working). */
   tracesExporter?: TracesExporterName[];
+  /** Where the `zipkin` exporter posts (`OTEL_EXPORTER_ZIPKIN_ENDPOINT`). */
+  zipkinEndpoint?: string;
   sampler?: SamplerName;
   samplerArg?: number;
   propagators?: PropagatorName[];
@@ -117,7 +119,7 @@ export interface ResolvedConfig {
   resourceAttributes: Attributes;
   disabled: boolean;
   logLevel: LogLevel;
-  traces: SignalExportConfig & { exporters: TracesExporterName[] };
+  traces: SignalExportConfig & { exporters: TracesExporterName[]; zipkinUrl: string };
   logs: SignalExportConfig & {
     exporters: LogsExporterName[];
     batch: BatchLimits;

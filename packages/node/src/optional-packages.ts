@@ -1,10 +1,14 @@
 import type { Diagnostics, ResolvedConfig } from '@threadline/core';
 import { GRPC_PACKAGE } from '@threadline/core';
+import { SDK_NODE_PACKAGE } from '@threadline/tracing';
 
-/** What each optional peer dependency is needed for, and the version line Threadline is tested with. */
+/**
+ * The optional peer dependencies, the version Threadline is tested with, and the packages that
+ * serve as well (the Zipkin exporter alone is what is taken from sdk-node).
+ */
 export const OPTIONAL_PACKAGES = {
-  grpc: { name: GRPC_PACKAGE, version: '1.14.7' },
-  sdkNode: { name: '@opentelemetry/sdk-node', version: '0.223.0' },
+  grpc: { name: GRPC_PACKAGE, version: '1.14.7', alternatives: [] },
+  sdkNode: { name: SDK_NODE_PACKAGE, version: '0.223.0', alternatives: ['@opentelemetry/exporter-zipkin'] },
 } as const;
 
 type SignalConfig = ResolvedConfig['traces'] | ResolvedConfig['metrics'] | ResolvedConfig['logs'];
@@ -31,8 +35,8 @@ export function withInstalledPackages(config: ResolvedConfig, diagnostics: Diagn
     const exporters = (signal.exporters as string[]).filter((exporter) => {
       const need = needs(exporter, signal);
       if (!need) return true;
-      const { name, version } = OPTIONAL_PACKAGES[need];
-      if (isInstalled(name)) return true;
+      const { name, version, alternatives } = OPTIONAL_PACKAGES[need];
+      if ([name, ...alternatives].some(isInstalled)) return true;
       diagnostics.warnOnce(`missing ${name}`, `${describe(exporter, signal)} needs ${name}, which is not installed (npm install ${name}@${version}); ${signal.signal} are not exported there`);
       return false;
     });

@@ -4,7 +4,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
-import { THREADLINE_VERSION, combineExportFailures } from '@threadline/core';
+import { THREADLINE_VERSION, combineExportFailures, describeError } from '@threadline/core';
 import { HexBlockIdGenerator } from './id-generator';
 import { InstrumentationSampler } from './instrumentation-sampler';
 import { DbQueryRedactor } from './db/db-query-redactor';
@@ -14,6 +14,7 @@ import { OtlpProtobufSpanProcessor } from './otlp-span-processor';
 import { PendingWorkCounter } from './pending-work';
 import { createPropagator } from './propagator';
 import { createSampler } from './sampler';
+import { SDK_NODE_PACKAGE, createZipkinExporter } from './sdk-node-exporters';
 import type { Tracing } from './types';
 
 /**
@@ -30,7 +31,7 @@ export function createTracing(
 ): Tracing {
   const pending = new PendingWorkCounter();
   const spanProcessors: SpanProcessor[] = [pending, new DbQueryRedactor(), ...extraSpanProcessors];
-  const exports = createSpanExports(config, diagnostics);
+  const exports = createSpanExports(config, resourceAttributes, diagnostics);
   spanProcessors.push(...exports.processors);
   const provider = new TracerProvider({
     resource: resourceFromAttributes(resourceAttributes),
@@ -77,10 +78,10 @@ export function createTracing(
 }
 
 /**
- * OTLP/HTTP protobuf, the default, encodes spans as they end; OTLP/JSON and the console
- * exporter go through the SDK's batch processor.
+ * OTLP protobuf (over HTTP, the default, or gRPC) encodes spans as they end; OTLP/JSON, the
+ * console exporter and Zipkin (from sdk-node's exporters) go through the SDK's batch processor.
  */
-function createSpanExports(config: ResolvedConfig, diagnostics: Diagnostics) {
+function createSpanExports(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics) {
   const processors: SpanProcessor[] = [];
   const failing: { failedExports: number; lastError: string | undefined }[] = [];
   const batched = (exporter: SpanExporter) =>
@@ -94,6 +95,12 @@ function createSpanExports(config: ResolvedConfig, diagnostics: Diagnostics) {
   for (const name of config.traces.exporters) {
     if (name === 'console') {
       processors.push(batched(new ConsoleSpanExporter()));
+    } else if (name === 'zipkin') {
+      try {
+        processors.push(batched(createZipkinExporter(config.traces.zipkinUrl, String(resourceAttributes['service.name']))));
+      } catch (error) {
+        diagnostics.warn(`the zipkin exporter could not be loaded from ${SDK_NODE_PACKAGE}; spans are not sent to Zipkin: ${describeError(error)}`);
+      }
     } else if (config.traces.protocol === 'http/json') {
       const exporter = new OtlpSpanExporter(config.traces);
       processors.push(batched(exporter));

@@ -118,7 +118,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
     resourceAttributes,
     disabled: get<boolean>('disabled'),
     logLevel: get('logLevel'),
-    traces: { exporters: tracesExporters as ResolvedConfig['traces']['exporters'], ...signalExport(values, 'traces', endpoint) },
+    traces: { exporters: tracesExporters as ResolvedConfig['traces']['exporters'], zipkinUrl: get('zipkinEndpoint'), ...signalExport(values, 'traces', endpoint) },
     logs: {
       exporters: get<ResolvedConfig['logs']['exporters']>('logsExporter').filter((name) => name !== 'none'),
       ...signalExport(values, 'logs', endpoint),

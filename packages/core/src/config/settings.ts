@@ -11,6 +11,7 @@ import {
   parseStringList,
   parseEndpoint,
   parsePort,
+  parseUrl,
 } from './parse';
 
 /**
@@ -39,6 +40,7 @@ export const DEFAULT_ENDPOINT = 'http://localhost:4318';
 /** OTLP/gRPC's default: the specification gives each protocol its own port. */
 export const DEFAULT_GRPC_ENDPOINT = 'http://localhost:4317';
 export const DEFAULT_PROMETHEUS_HOST = 'localhost';
+export const DEFAULT_ZIPKIN_ENDPOINT = 'http://localhost:9411/api/v2/spans';
 export const DEFAULT_PROMETHEUS_PORT = 9464;
 export const DEFAULT_EXPORT_TIMEOUT_MILLIS = 10_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5_000;
@@ -87,6 +89,7 @@ export const SETTINGS: readonly Setting[] = [
   ...signalSettings('logs', 'log records'),
   ...signalSettings('metrics', 'metric points'),
   { option: 'tracesExporter', env: 'OTEL_TRACES_EXPORTER', defaultValue: ['otlp'], defaultText: '`otlp`', meaning: 'Comma-separated: `otlp`, `zipkin`, `console`, `none`. With `none`, spans are still created so trace context still propagates. `zipkin` needs `@opentelemetry/sdk-node` installed.', parse: parseEnumList(['otlp', 'zipkin', 'console', 'none'] as const) },
+  { option: 'zipkinEndpoint', env: 'OTEL_EXPORTER_ZIPKIN_ENDPOINT', defaultValue: DEFAULT_ZIPKIN_ENDPOINT, defaultText: `\`${DEFAULT_ZIPKIN_ENDPOINT}\``, meaning: 'Where the `zipkin` traces exporter posts Zipkin v2 JSON spans.', parse: parseUrl },
   { option: 'sampler', env: 'OTEL_TRACES_SAMPLER', defaultValue: 'parentbased_always_on', defaultText: '`parentbased_always_on`', meaning: '`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`, `parentbased_always_off`, `parentbased_traceidratio`.', parse: parseEnum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const) },
   { option: 'samplerArg', env: 'OTEL_TRACES_SAMPLER_ARG', defaultValue: 1, defaultText: '`1`', meaning: 'The ratio for the `traceidratio` samplers, 0 to 1.', parse: parseRatio },
   { option: 'propagators', env: 'OTEL_PROPAGATORS', defaultValue: ['tracecontext', 'baggage'], defaultText: '`tracecontext,baggage`', meaning: 'Comma-separated: `tracecontext`, `baggage`, `none`.', parse: parseEnumList(['tracecontext', 'baggage', 'none'] as const) },

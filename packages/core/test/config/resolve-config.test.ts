@@ -9,6 +9,7 @@ describe('resolveConfig', () => {
     expect(config.traces).toEqual({
       signal: 'traces',
       exporters: ['otlp'],
+      zipkinUrl: 'http://localhost:9411/api/v2/spans',
       url: 'http://localhost:4318/v1/traces',
       headers: {},
       protocol: 'http/protobuf',
