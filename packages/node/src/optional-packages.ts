@@ -37,7 +37,7 @@ export function withInstalledPackages(config: ResolvedConfig, diagnostics: Diagn
       if (!need) return true;
       const { name, version, alternatives } = OPTIONAL_PACKAGES[need];
       if ([name, ...alternatives].some(isInstalled)) return true;
-      diagnostics.warnOnce(`missing ${name}`, `${describe(exporter, signal)} needs ${name}, which is not installed (npm install ${name}@${version}); ${signal.signal} are not exported there`);
+      diagnostics.warnOnce(`missing ${name}`, `${describe(exporter)} needs ${name}, which is not installed (npm install ${name}@${version}); nothing is exported that way until it is`);
       return false;
     });
     return { ...signal, exporters };
@@ -50,6 +50,6 @@ export function withInstalledPackages(config: ResolvedConfig, diagnostics: Diagn
   return { ...config, traces: check(config.traces, grpcOrSdkNode), metrics: check(config.metrics, grpcOrSdkNode), logs: check(config.logs, grpcOrSdkNode) };
 }
 
-function describe(exporter: string, signal: SignalConfig): string {
-  return exporter === 'otlp' ? `OTLP/gRPC export of ${signal.signal}` : `the ${exporter} exporter`;
+function describe(exporter: string): string {
+  return exporter === 'otlp' ? 'OTLP/gRPC export' : `the ${exporter} exporter`;
 }
