@@ -4,7 +4,7 @@ import type { Compression, SignalName, TlsFiles } from '../types';
 import type { ExportResponse, ExporterTransport } from './export-response';
 import { OtlpExportError } from './export-response';
 import { GRPC_STATUS, classifyGrpcStatus } from './grpc-status';
-import { MAX_REQUEST_BYTES } from './http-transport';
+import { refuseOversized } from './http-transport';
 import { THREADLINE_VERSION } from '../version';
 
 export interface OtlpGrpcTransportOptions {
@@ -51,12 +51,8 @@ export function createOtlpGrpcTransport(options: OtlpGrpcTransportOptions): Expo
 
   return {
     send(data, timeoutMillis) {
-      if (data.byteLength > MAX_REQUEST_BYTES) {
-        return Promise.resolve({
-          status: 'failure',
-          error: new OtlpExportError(`request of ${data.byteLength} bytes exceeds the ${MAX_REQUEST_BYTES}-byte limit`, 0),
-        });
-      }
+      const oversized = refuseOversized(data);
+      if (oversized) return Promise.resolve(oversized);
       const metadata = new grpc.Metadata();
       for (const [key, value] of Object.entries(options.headers)) metadata.set(key.toLowerCase(), value);
       const callOptions: Grpc.CallOptions = timeoutMillis > 0 ? { deadline: Date.now() + timeoutMillis } : {};
