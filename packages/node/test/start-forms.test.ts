@@ -88,6 +88,28 @@ describe.each(OTLP_TRANSPORTS)('the three ways to start, over OTLP/%s', (transpo
     expect(receiver.spans().map((span) => span.traceId)).toEqual([result.stdout.trim()]);
   });
 
+  it('exports spans, log records and metrics, each to its own OTLP service', async () => {
+    const result = await runApp(['--require', '@threadline/node/register', 'exporters-app.cjs'], {
+      ...transportEnv(transport),
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    });
+    expect(result.code).toBe(0);
+    expect(diagnosticLines(result.stderr)).toEqual([]);
+    const traceId = /^trace ([0-9a-f]{32})$/m.exec(result.stderr)?.[1];
+    await receiver.waitForSpans((spans) => spans.some((span) => span.traceId === traceId && span.name === 'exported-work'));
+    expect(receiver.logRecords().map((record) => record.body)).toContain('fixture.logged');
+    expect(receiver.metrics().find((metric) => metric.name === 'fixture.runs')?.dataPoints).toEqual([expect.objectContaining({ asDouble: 1 })]);
+    const paths = new Set(receiver.requests.map((request) => request.path));
+    expect(paths).toEqual(
+      new Set(
+        transport === 'grpc'
+          ? ['trace.v1.TraceService', 'logs.v1.LogsService', 'metrics.v1.MetricsService'].map((service) => `/opentelemetry.proto.collector.${service}/Export`)
+          : ['/v1/traces', '/v1/logs', '/v1/metrics'],
+      ),
+    );
+    expect(receiver.errors).toEqual([]);
+  });
+
   it('uses a per-signal traces endpoint as-is', async () => {
     const result = await runApp(['--require', '@threadline/node/register', 'span.cjs'], {
       ...transportEnv(transport),
