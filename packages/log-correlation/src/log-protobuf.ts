@@ -64,6 +64,10 @@ export class LogBatch implements EncodedBatch<EncodableLogRecord> {
     private readonly limits: LogRecordLimits,
   ) {}
 
+  get byteLength(): number {
+    return this.records.length;
+  }
+
   add(record: EncodableLogRecord): void {
     const writer = this.records;
     const before = writer.length;

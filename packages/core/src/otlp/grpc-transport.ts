@@ -20,7 +20,7 @@ export interface OtlpGrpcTransportOptions {
 export const GRPC_PACKAGE = '@grpc/grpc-js';
 
 /** The collector services' Export methods (opentelemetry-proto, collector/*\/v1/*_service.proto). */
-const EXPORT_METHODS: Record<SignalName, string> = {
+export const GRPC_EXPORT_METHODS: Record<SignalName, string> = {
   traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
   metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
   logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
@@ -46,7 +46,7 @@ export function createOtlpGrpcTransport(options: OtlpGrpcTransportOptions): Expo
   const channelOptions: Grpc.ChannelOptions = { 'grpc.primary_user_agent': `threadline/${THREADLINE_VERSION}` };
   if (options.compression === 'gzip') channelOptions['grpc.default_compression_algorithm'] = GZIP_ALGORITHM;
   const client = new grpc.Client(url.host, credentials, channelOptions);
-  const method = EXPORT_METHODS[options.signal];
+  const method = GRPC_EXPORT_METHODS[options.signal];
   const identity = (bytes: Buffer): Buffer => bytes;
 
   return {
