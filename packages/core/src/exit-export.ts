@@ -1,5 +1,8 @@
 import type * as workerThreads from 'node:worker_threads';
 import type { ExitExport } from './types';
+import { readFileSync } from 'node:fs';
+import type { TlsFiles } from './types';
+import { GRPC_EXPORT_METHODS } from './otlp/grpc-transport';
 import { USER_AGENT } from './otlp/http-transport';
 
 /** What a synchronous send at exit achieved, in items (spans, log records, metric points) per kind. */
@@ -36,6 +39,7 @@ requests.forEach((request, index) => {
     }
   };
   try {
+    if (request.grpcPath) return sendGrpc(request, settle);
     const url = new URL(request.url);
     const client = require(url.protocol === 'https:' ? 'node:https' : 'node:http');
     let body = Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
@@ -57,6 +61,34 @@ requests.forEach((request, index) => {
     settle(2);
   }
 });
+// OTLP/gRPC: one length-prefixed message on an HTTP/2 stream; grpc-status 0 in the trailers is delivered.
+function sendGrpc(request, settle) {
+  const http2 = require('node:http2');
+  const url = new URL(request.url);
+  const session = http2.connect(url.origin, url.protocol === 'https:' ? request.tls : undefined);
+  session.on('error', () => settle(2));
+  let body = Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+  const headers = { ...request.headers, ':method': 'POST', ':path': request.grpcPath, 'content-type': 'application/grpc', te: 'trailers', 'user-agent': userAgent };
+  if (request.gzip) {
+    body = zlib.gzipSync(body);
+    headers['grpc-encoding'] = 'gzip';
+  }
+  const prefix = Buffer.alloc(5);
+  prefix[0] = request.gzip ? 1 : 0;
+  prefix.writeUInt32BE(body.byteLength, 1);
+  const stream = session.request(headers);
+  let status;
+  stream.on('response', (answer) => { if (answer['grpc-status'] !== undefined) status = answer['grpc-status']; });
+  stream.on('trailers', (trailers) => { status = trailers['grpc-status']; });
+  stream.on('data', () => undefined);
+  stream.on('error', () => settle(2));
+  stream.on('close', () => {
+    settle(String(status) === '0' ? 1 : 2);
+    session.close();
+  });
+  stream.setTimeout(timeoutMillis, () => stream.close());
+  stream.end(Buffer.concat([prefix, body]));
+}
 `;
 
 /**
@@ -77,7 +109,9 @@ export function sendAtExit(exports: readonly ExitExport[], timeoutMillis: number
     const { Worker } = require('node:worker_threads') as typeof workerThreads;
     const requests = exports.map((item) => ({
       url: item.export.url,
-      headers: item.export.headers,
+      headers: item.export.protocol === 'grpc' ? lowerCaseKeys(item.export.headers) : item.export.headers,
+      grpcPath: item.export.protocol === 'grpc' ? GRPC_EXPORT_METHODS[item.export.signal] : undefined,
+      tls: item.export.protocol === 'grpc' ? readTlsFiles(item.export.tls) : undefined,
       contentType: item.export.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
       gzip: item.export.compression === 'gzip',
       body: item.body,
@@ -106,4 +140,17 @@ export function sendAtExit(exports: readonly ExitExport[], timeoutMillis: number
   }
   exports.forEach((item, index) => add(Atomics.load(state, index + 1) === DELIVERED ? result.delivered : result.lost, item));
   return result;
+}
+
+/** gRPC metadata keys are lower-case; HTTP/2 refuses upper-case header names. */
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
+}
+
+function readTlsFiles(tls: TlsFiles): { ca?: Buffer; key?: Buffer; cert?: Buffer } {
+  return {
+    ca: tls.certificate ? readFileSync(tls.certificate) : undefined,
+    key: tls.clientKey ? readFileSync(tls.clientKey) : undefined,
+    cert: tls.clientCertificate ? readFileSync(tls.clientCertificate) : undefined,
+  };
 }

@@ -14,6 +14,8 @@ export type {
   SamplerName,
   BatchLimits,
   SignalExportConfig,
+  SignalName,
+  TlsFiles,
   SignalLifecycle,
   ExportFailures,
   ExitExport,
@@ -25,6 +27,10 @@ export type { SamplingRule } from './config/sampling-rules';
 export {
   SETTINGS,
   DEFAULT_ENDPOINT,
+  DEFAULT_GRPC_ENDPOINT,
+  DEFAULT_PROMETHEUS_HOST,
+  DEFAULT_PROMETHEUS_PORT,
+  DEFAULT_ZIPKIN_ENDPOINT,
   INSTRUMENTATION_NAMES,
   DEFAULT_EXPORT_TIMEOUT_MILLIS,
   DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
@@ -75,6 +81,10 @@ export {
 } from './otlp/retry-policy';
 export { createRetryingTransport, createSignalTransport } from './otlp/retrying-transport';
 export { parseRetryAfter } from './otlp/retry-after';
+export type { OtlpGrpcTransportOptions } from './otlp/grpc-transport';
+export { GRPC_PACKAGE, createOtlpGrpcTransport } from './otlp/grpc-transport';
+export type { GrpcRetryDecision } from './otlp/grpc-status';
+export { GRPC_STATUS, classifyGrpcStatus, readRetryDelayMillis } from './otlp/grpc-status';
 export { ProtobufWriter, millisToHrTime } from './otlp/protobuf-writer';
 export type { BatchingExporterOptions, EncodedBatch } from './otlp/batching-exporter';
 export { BatchingOtlpExporter } from './otlp/batching-exporter';
@@ -99,6 +109,7 @@ export {
 export { createRequestScope } from './request-scope';
 export type { OtlpSignal } from './otlp/otlp-exporter';
 export { OtlpExporter } from './otlp/otlp-exporter';
+export { isUntraced, markUntraced } from './untraced-socket';
 export type { HttpRequestEnd } from './http-events';
 export { HTTP_REQUEST_END_CHANNEL, publishHttpRequestEnd } from './http-events';
 export type { MessagingOperationEnd } from './messaging-events';

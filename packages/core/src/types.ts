@@ -3,9 +3,9 @@ import type { AppModules } from './app-modules';
 import type { DeploymentFacts } from './config/deployment-variables';
 import type { SamplingRule } from './config/sampling-rules';
 
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 export type Compression = 'gzip' | 'none';
-export type TracesExporterName = 'otlp' | 'console' | 'none';
+export type TracesExporterName = 'otlp' | 'zipkin' | 'console' | 'none';
 export type SamplerName =
   | 'always_on'
   | 'always_off'
@@ -17,7 +17,7 @@ export type PropagatorName = 'tracecontext' | 'baggage' | 'none';
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 export type InstrumentationName = 'http' | 'undici' | 'express' | 'fastify' | 'koa' | 'hono' | 'nestjs' | 'pg' | 'mysql2' | 'ioredis' | 'redis' | 'pino' | 'winston' | 'amqplib' | 'nats' | 'mqtt' | 'bullmq';
 export type LogsExporterName = 'otlp' | 'console' | 'none';
-export type MetricsExporterName = 'otlp' | 'console' | 'none';
+export type MetricsExporterName = 'otlp' | 'prometheus' | 'console' | 'none';
 export type LoggerLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 export type Attributes = Record<string, string | number | boolean>;
 
@@ -61,6 +61,27 @@ export interface ThreadlineOptions {
   metricsProtocol?: OtlpProtocol;
   metricsCompression?: Compression;
   metricsExportTimeoutMillis?: number;
+  /** For a `host:port` endpoint: connect without TLS (`OTEL_EXPORTER_OTLP_INSECURE`). */
+  insecure?: boolean;
+  tracesInsecure?: boolean;
+  logsInsecure?: boolean;
+  metricsInsecure?: boolean;
+  /** PEM file paths for TLS: trusted CA, and the client's key and certificate for mutual TLS. */
+  certificate?: string;
+  clientKey?: string;
+  clientCertificate?: string;
+  tracesCertificate?: string;
+  tracesClientKey?: string;
+  tracesClientCertificate?: string;
+  logsCertificate?: string;
+  logsClientKey?: string;
+  logsClientCertificate?: string;
+  metricsCertificate?: string;
+  metricsClientKey?: string;
+  metricsClientCertificate?: string;
+  /** Where the Prometheus scrape endpoint listens (with `metricsExporter: ['prometheus']`). */
+  prometheusHost?: string;
+  prometheusPort?: number;
   metricsExporter?: MetricsExporterName[];
   metricExportIntervalMillis?: number;
   metricExportTimeoutMillis?: number;
@@ -86,6 +107,8 @@ export interface ThreadlineOptions {
   contextAllowedHosts?: string[];
   /** Where spans go; `[]` or `['none']` turns export off (propagation keeps working). */
   tracesExporter?: TracesExporterName[];
+  /** Where the `zipkin` exporter posts (`OTEL_EXPORTER_ZIPKIN_ENDPOINT`). */
+  zipkinEndpoint?: string;
   sampler?: SamplerName;
   samplerArg?: number;
   /** `['/health*=0', 'GET /orders/:id=0.5', '*=0.1']` or the same comma-separated; see docs/sampling.md. */
@@ -134,7 +157,7 @@ export interface ResolvedConfig {
   /** The deploy's commit, branch and repository from the CI/CD variables. */
   deployment: DeploymentFacts;
   logLevel: LogLevel;
-  traces: SignalExportConfig & { exporters: TracesExporterName[] };
+  traces: SignalExportConfig & { exporters: TracesExporterName[]; zipkinUrl: string };
   logs: SignalExportConfig & {
     exporters: LogsExporterName[];
     batch: BatchLimits;
@@ -148,6 +171,7 @@ export interface ResolvedConfig {
     collectTimeoutMillis: number;
     cardinalityLimit: number;
     runtime: boolean;
+    prometheus: { host: string; port: number };
   };
   /** Lowercase header names; never empty. */
   requestIdHeaders: string[];
@@ -193,12 +217,24 @@ export interface BatchLimits {
   exportTimeoutMillis: number;
 }
 
+export type SignalName = 'traces' | 'metrics' | 'logs';
+
 export interface SignalExportConfig {
+  signal: SignalName;
+  /** Over HTTP the full URL; over gRPC the collector's address as a URL (`https://` means TLS). */
   url: string;
   headers: Record<string, string>;
   protocol: OtlpProtocol;
   compression: Compression;
   timeoutMillis: number;
+  tls: TlsFiles;
+}
+
+/** PEM files for an export connection; unset means the system's CAs and no client certificate. */
+export interface TlsFiles {
+  certificate?: string;
+  clientKey?: string;
+  clientCertificate?: string;
 }
 
 /** Failed OTLP exports since start, and the last reason. */

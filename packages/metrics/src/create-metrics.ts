@@ -1,12 +1,13 @@
 import type { Meter, MeterOptions, MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
 import { createNoopMeter, metrics } from '@opentelemetry/api';
-import type { MeterProvider, MetricData, PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { MeterProvider, MetricData, MetricReader, PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { Attributes, Diagnostics, ExitExport, ResolvedConfig } from '@threadline/core';
 import { THREADLINE_VERSION, combineExportFailures, exportStatsRegistry, guard, guardedLoad, millisToHrTime } from '@threadline/core';
 import { DurationHistogram, DurationHistogramProducer } from './duration-histograms';
 import { encodeJson, encodeProtobuf } from './otlp-encoding';
 import { toOtlpModel } from './otlp-model';
 import { OtlpMetricExporter } from './otlp-metric-exporter';
+import { createPullReader, startPrometheusEndpoint } from './prometheus-endpoint';
 import { DbDurationProcessor, recordHttpDurations } from './request-metrics';
 import { createMessagingMetrics } from './messaging-metrics';
 import { recordRuntimeMetrics } from './runtime-metrics';
@@ -32,6 +33,18 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
   const scope = { name: '@threadline/metrics', version: THREADLINE_VERSION };
   const otlpExporters: OtlpMetricExporter[] = [];
   let provider: MeterProvider | undefined;
+  let pullReader: MetricReader | undefined;
+  const prometheus = config.metrics.exporters.includes('prometheus')
+    ? startPrometheusEndpoint({
+        ...config.metrics.prometheus,
+        diagnostics,
+        reader: () => {
+          load();
+          if (!pullReader) throw new Error('the metrics SDK did not load');
+          return pullReader;
+        },
+      })
+    : undefined;
   let serviceMeter: Meter | undefined;
   let stopRuntime: (() => void) | undefined;
   let isShutdown = false;
@@ -57,7 +70,7 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
     const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
     const resource = resourceFromAttributes(resourceAttributes);
     const producer = new DurationHistogramProducer([server, client, database, ...messaging.metrics], scope, resource);
-    const readers = config.metrics.exporters.map((name) => {
+    const readers: MetricReader[] = config.metrics.exporters.filter((name) => name !== 'prometheus').map((name) => {
       let exporter: PushMetricExporter;
       if (name === 'console') exporter = new sdk.ConsoleMetricExporter();
       else {
@@ -76,6 +89,7 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
     // instrumentation-pg records db.client.operation.duration too, without exemplars; ours
     // covers every client, so its copy is dropped rather than counted twice (its pool metrics stay).
     const views = [{ instrumentName: DB_CLIENT_DURATION, meterName: '@opentelemetry/instrumentation-pg', aggregation: { type: sdk.AggregationType.DROP } }];
+    if (prometheus) readers.push((pullReader = createPullReader(sdk, [producer], limit)));
     return new sdk.MeterProvider({ resource, readers, views });
   };
   const meterOf = (name: string, version?: string, options?: MeterOptions): Meter => load()?.getMeter(name, version, options) ?? createNoopMeter();
@@ -145,7 +159,7 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
       stopHttp();
       messaging.stop();
       stopRuntime?.();
-      return provider?.shutdown() ?? Promise.resolve();
+      return Promise.all([provider?.shutdown(), prometheus?.close()]).then(() => undefined);
     },
   };
 }

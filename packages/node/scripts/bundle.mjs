@@ -6,7 +6,7 @@
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 
-const LAZY = ['@opentelemetry/api', '@opentelemetry/sdk-metrics', '@opentelemetry/sdk-logs', '@opentelemetry/api-logs', 'pino', '@opentelemetry/instrumentation*', '@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-exporter-base/node-http', '@opentelemetry/otlp-transformer'];
+const LAZY = ['@opentelemetry/api', '@opentelemetry/sdk-metrics', '@opentelemetry/sdk-logs', '@opentelemetry/api-logs', 'pino', '@opentelemetry/instrumentation*', '@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-exporter-base/node-http', '@opentelemetry/otlp-transformer', '@grpc/grpc-js'];
 
 // Workspace packages are bundled from their TypeScript sources, as ES modules, so that esbuild
 // can drop what is unused in them and in the SDK (a CommonJS require keeps a whole module).

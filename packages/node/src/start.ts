@@ -25,6 +25,7 @@ import { awaitBundleMarker, detectBundle, storedBundleMarker } from './bundle-de
 import { recordCrash } from './crash-record';
 import { logger, registerLogging } from './logger';
 import { reportModuleCoverage } from './module-coverage';
+import { withInstalledPackages } from './optional-packages';
 import { routeOpenTelemetryDiagnostics } from './otel-diagnostics';
 import type { ThreadlineHandle } from './types';
 
@@ -54,9 +55,10 @@ export function start(options: ThreadlineOptions = {}): ThreadlineHandle {
     }
     return existing.handle;
   }
-  const { config, warnings } = resolveConfig(options, process.env, readAppPackage());
-  const diagnostics = createDiagnostics(config.logLevel);
-  for (const warning of warnings) diagnostics.warn(warning);
+  const resolved = resolveConfig(options, process.env, readAppPackage());
+  const diagnostics = createDiagnostics(resolved.config.logLevel);
+  for (const warning of resolved.warnings) diagnostics.warn(warning);
+  const config = resolved.config.disabled ? resolved.config : withInstalledPackages(resolved.config, diagnostics);
 
   let handle: ThreadlineHandle;
   try {

@@ -3,15 +3,16 @@ import { startOtlpReceiver } from '@threadline/testing';
 import type { RunningApp } from './helpers/run-app';
 import { diagnosticLines, startApp } from './helpers/run-app';
 import { jsonLines } from './helpers/log-lines';
+import { OTLP_TRANSPORTS, transportEnv } from './helpers/receiver';
 
 const SERVER = 2;
 const CLIENT = 3;
 const GENERATED_ID = /^[0-9a-f]{32}$/;
 
-describe('one trace ID and one request ID across three services', () => {
+describe.each(OTLP_TRANSPORTS)('one trace ID and one request ID across three services, over OTLP/%s', (transport) => {
   let receiver: OtlpReceiver;
   beforeAll(async () => {
-    receiver = await startOtlpReceiver();
+    receiver = await startOtlpReceiver({ protocol: transport });
   });
   afterAll(() => receiver.stop());
 
@@ -19,6 +20,7 @@ describe('one trace ID and one request ID across three services', () => {
     const app = startApp(['chain-service.cjs'], {
       ROLE: role,
       OTEL_SERVICE_NAME: `service-${role}`,
+      ...transportEnv(transport),
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_BSP_SCHEDULE_DELAY: '100',
       OTEL_BLRP_SCHEDULE_DELAY: '100',

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
-import type { ReceivedMetric } from '@threadline/testing';
+import type { OtlpReceiver, ReceivedMetric } from '@threadline/testing';
+import { startOtlpReceiver } from '@threadline/testing';
 import { useReceiver } from './helpers/receiver';
 import { diagnosticLines, startApp } from './helpers/run-app';
 
@@ -40,10 +41,10 @@ describe('nothing finished is lost at exit', () => {
   const receiver = useReceiver();
   beforeEach(() => receiver.setFault(undefined));
 
-  const exercise = async (pattern: string, env: Record<string, string> = {}) => {
+  const exercise = async (pattern: string, env: Record<string, string> = {}, to: OtlpReceiver = receiver) => {
     const app = startApp(['--require', '@threadline/node/register', 'exit-app.cjs'], {
       ...NO_SCHEDULED_EXPORT,
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: to.url,
       EXIT_PATTERN: pattern,
       ...env,
     });
@@ -54,16 +55,16 @@ describe('nothing finished is lost at exit', () => {
     return { answers, result: await app.exited };
   };
 
-  const expectEverythingArrived = (answers: { traceId: string }[]) => {
-    const spans = receiver.spans();
+  const expectEverythingArrived = (answers: { traceId: string }[], at: OtlpReceiver = receiver) => {
+    const spans = at.spans();
     // Unique span IDs: a request still being sent at exit is sent again, so it may arrive twice.
     const spanIds = new Set(spans.map((span) => span.spanId));
     expect(spanIds.size).toBe(REQUESTS * 2);
     expect(new Set(spans.filter((span) => span.name.startsWith('work-')).map((span) => span.name)).size).toBe(REQUESTS);
     expect(new Set(spans.map((span) => span.traceId))).toEqual(new Set(answers.map((answer) => answer.traceId)));
-    const workLines = receiver.logRecords().filter((record) => record.body === 'work.done');
+    const workLines = at.logRecords().filter((record) => record.body === 'work.done');
     expect(new Set(workLines.map((record) => record.traceId)).size).toBe(REQUESTS);
-    expect(serverRequestCount(receiver.metrics())).toBe(REQUESTS);
+    expect(serverRequestCount(at.metrics())).toBe(REQUESTS);
   };
 
   it("sends everything when Threadline's own signal handling ends the process", async () => {
@@ -83,6 +84,18 @@ describe('nothing finished is lost at exit', () => {
     const { answers, result } = await exercise('exit-now');
     expect(result.code).toBe(0);
     expectEverythingArrived(answers);
+  });
+
+  it('sends everything over OTLP/gRPC too when the app calls process.exit(0) at once on SIGTERM', async () => {
+    const grpc = await startOtlpReceiver({ protocol: 'grpc' });
+    try {
+      const { answers, result } = await exercise('exit-now', { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, grpc);
+      expect(result.code).toBe(0);
+      expectEverythingArrived(answers, grpc);
+      expect(grpc.errors).toEqual([]);
+    } finally {
+      await grpc.stop();
+    }
   });
 
   it('lets an app started with --require reach the handle through getTelemetry() and shut down first', async () => {

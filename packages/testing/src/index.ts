@@ -10,5 +10,6 @@ export type {
   Signal,
 } from './types';
 export { OtlpReceiver, startOtlpReceiver } from './receiver';
+export { grpcStatusForHttp } from './grpc-server';
 export { decodeJson, decodeProtobuf, flattenLogRecords, flattenMetrics, flattenSpans } from './decode';
 export { waitFor } from './wait-for';

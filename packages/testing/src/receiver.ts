@@ -1,7 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import type { Http2Server, ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { createGrpcServer } from './grpc-server';
 import { decodeJson, decodeProtobuf, flattenLogRecords, flattenMetrics, flattenSpans } from './decode';
 import type { Fault, ReceivedLogRecord, ReceivedMetric, ReceivedRequest, ReceivedSpan, ReceiverOptions, Signal } from './types';
 import { waitFor } from './wait-for';
@@ -9,23 +11,28 @@ import { waitFor } from './wait-for';
 const SIGNAL_PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 
 /**
- * An OTLP/HTTP receiver on a loopback port. It accepts protobuf and JSON, gzip or not, for
- * traces, metrics and logs, keeps everything it decoded for assertions, and can be told to
+ * An OTLP receiver on a loopback port: OTLP/HTTP (protobuf and JSON), or with
+ * `protocol: 'grpc'` OTLP/gRPC (the three collector services, plaintext or TLS). It accepts
+ * gzip or not, for traces, metrics and logs, keeps everything it decoded for assertions, and can be told to
  * misbehave (see `Fault`). A body it cannot decode is answered 400 and recorded in `errors`.
  */
 export class OtlpReceiver {
   readonly requests: ReceivedRequest[] = [];
   readonly errors: string[] = [];
-  private server: Server | undefined;
+  private server: Server | Http2Server | undefined;
   private fault: Fault | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly hanging = new Set<ServerResponse>();
+  private readonly hangingStreams = new Set<ServerHttp2Stream>();
 
   constructor(private readonly options: ReceiverOptions = {}) {}
 
   /** Starts listening; resolves with the base URL to use as `OTEL_EXPORTER_OTLP_ENDPOINT`. */
   async start(): Promise<string> {
-    const server = createServer((request, response) => this.handle(request, response));
+    const server: Server | Http2Server =
+      this.options.protocol === 'grpc'
+        ? createGrpcServer({ record: (signal, request, raw) => this.record(signal, request, raw), hanging: this.hangingStreams }, this.options.tls)
+        : createServer((request, response) => this.handle(request, response));
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -38,14 +45,16 @@ export class OtlpReceiver {
     return this.url;
   }
 
+  /** The endpoint: `http://127.0.0.1:<port>`, or `https://localhost:<port>` for gRPC over TLS. */
   get url(): string {
     const address = this.server?.address();
     if (!address || typeof address === 'string') throw new Error('receiver is not listening');
-    return `http://127.0.0.1:${address.port}`;
+    return this.options.tls ? `https://localhost:${address.port}` : `http://127.0.0.1:${address.port}`;
   }
 
   async stop(): Promise<void> {
     for (const response of this.hanging) response.destroy();
+    for (const stream of this.hangingStreams) stream.destroy();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -101,19 +110,14 @@ export class OtlpReceiver {
   }
 
   private respond(signal: Signal, request: IncomingMessage, response: ServerResponse, raw: Buffer): void {
-    const fault = this.takeFault();
     const gzip = request.headers['content-encoding'] === 'gzip';
     const isJson = (request.headers['content-type'] ?? '').startsWith('application/json');
-    let body: Record<string, unknown>;
-    try {
-      const payload = gzip ? gunzipSync(raw) : raw;
-      body = isJson ? decodeJson(payload) : decodeProtobuf(signal, payload);
-    } catch (error) {
-      this.errors.push(`${signal}: ${error instanceof Error ? error.message : String(error)}`);
+    const outcome = this.record(signal, { path: request.url ?? '', headers: { ...request.headers }, contentType: isJson ? 'json' : 'protobuf', gzip }, raw);
+    if (!outcome.decoded) {
       response.writeHead(400).end();
       return;
     }
-    this.requests.push({ signal, path: request.url ?? '', headers: { ...request.headers }, contentType: isJson ? 'json' : 'protobuf', gzip, fault, body });
+    const fault = outcome.fault;
     if (fault?.reset) {
       request.socket.destroy();
       return;
@@ -144,6 +148,24 @@ export class OtlpReceiver {
     };
     if (fault?.delayMillis) setTimeout(send, fault.delayMillis);
     else send();
+  }
+
+  /**
+   * Decodes and keeps one export request (whatever carried it), and takes the fault to answer
+   * it with. A body that does not decode is recorded in `errors` instead.
+   */
+  private record(signal: Signal, request: Omit<ReceivedRequest, 'signal' | 'body' | 'fault'>, raw: Buffer): { decoded: boolean; fault?: Fault } {
+    const fault = this.takeFault();
+    let body: Record<string, unknown>;
+    try {
+      const payload = request.gzip ? gunzipSync(raw) : raw;
+      body = request.contentType === 'json' ? decodeJson(payload) : decodeProtobuf(signal, payload);
+    } catch (error) {
+      this.errors.push(`${signal}: ${error instanceof Error ? error.message : String(error)}`);
+      return { decoded: false };
+    }
+    this.requests.push({ signal, ...request, fault, body });
+    return { decoded: true, fault };
   }
 
   /** Headers at once, then one byte of a 1 KiB body a second until done or stopped. */

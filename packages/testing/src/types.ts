@@ -7,7 +7,9 @@ export type Signal = 'traces' | 'metrics' | 'logs';
 
 export interface ReceivedRequest {
   signal: Signal;
+  /** The URL path over HTTP; the method path over gRPC (`/opentelemetry.proto.collector.trace.v1.TraceService/Export`). */
   path: string;
+  /** Over gRPC, the request metadata. */
   headers: Record<string, string | string[] | undefined>;
   contentType: 'protobuf' | 'json';
   gzip: boolean;
@@ -66,7 +68,11 @@ export interface ReceivedMetric {
  * requests get the fault (default: all until cleared).
  */
 export interface Fault {
+  /** An HTTP status; over gRPC it becomes the status gRPC maps it to (429, 502-504: UNAVAILABLE). */
   status?: number;
+  /** Over gRPC, this status code exactly (wins over `status`). */
+  grpcStatus?: number;
+  /** Retry-After over HTTP; over gRPC a RetryInfo with this many seconds, in the status details. */
   retryAfter?: string;
   delayMillis?: number;
   hang?: boolean;
@@ -86,4 +92,8 @@ export interface ReceiverOptions {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
   host?: string;
+  /** `http` (default): OTLP/HTTP; `grpc`: OTLP/gRPC. */
+  protocol?: 'http' | 'grpc';
+  /** gRPC over TLS with this key and certificate (PEM); `ca` set: clients must present a certificate it signed. */
+  tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer };
 }

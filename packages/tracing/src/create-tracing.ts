@@ -4,7 +4,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
-import { THREADLINE_VERSION, combineExportFailures, createFieldRedactor } from '@threadline/core';
+import { THREADLINE_VERSION, combineExportFailures, createFieldRedactor, describeError } from '@threadline/core';
 import { GuardedSpanProcessor } from './guarded-span-processor';
 import { HexBlockIdGenerator } from './id-generator';
 import { InstrumentationSampler } from './instrumentation-sampler';
@@ -17,6 +17,7 @@ import { PendingWorkCounter } from './pending-work';
 import { createPropagator } from './propagator';
 import { RuleBasedSampler } from './rule-sampler';
 import { createSampler } from './sampler';
+import { SDK_NODE_PACKAGE, createZipkinExporter } from './sdk-node-exporters';
 import { SpanStarter } from './span-starter';
 import type { Tracing } from './types';
 
@@ -36,7 +37,7 @@ export function createTracing(
   // Database spans are named and typed from their sanitized text first; then every span's
   // secret-looking attributes and quoted SQL are masked.
   const spanProcessors: SpanProcessor[] = [pending, new DbQueryRedactor(), new SpanRedactor(createFieldRedactor(config.redactKeys)), ...extraSpanProcessors];
-  const exports = createSpanExports(config, diagnostics);
+  const exports = createSpanExports(config, resourceAttributes, diagnostics);
   spanProcessors.push(...exports.processors);
   const sampler = new InstrumentationSampler(withSamplingRules(config, createSampler(config.sampler, config.samplerArg)), config.dbRootSpans);
   const idGenerator = new HexBlockIdGenerator();
@@ -94,10 +95,10 @@ function withSamplingRules(config: ResolvedConfig, sampler: Sampler): Sampler {
 }
 
 /**
- * OTLP/HTTP protobuf, the default, encodes spans as they end; OTLP/JSON and the console
- * exporter go through the SDK's batch processor.
+ * OTLP protobuf (over HTTP, the default, or gRPC) encodes spans as they end; OTLP/JSON, the
+ * console exporter and Zipkin (from sdk-node's exporters) go through the SDK's batch processor.
  */
-function createSpanExports(config: ResolvedConfig, diagnostics: Diagnostics) {
+function createSpanExports(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics) {
   const processors: SpanProcessor[] = [];
   const failing: { failedExports: number; lastError: string | undefined }[] = [];
   // The protobuf path queues encoded bytes, which the exit event can still send synchronously.
@@ -113,6 +114,12 @@ function createSpanExports(config: ResolvedConfig, diagnostics: Diagnostics) {
   for (const name of config.traces.exporters) {
     if (name === 'console') {
       processors.push(batched(new ConsoleSpanExporter()));
+    } else if (name === 'zipkin') {
+      try {
+        processors.push(batched(createZipkinExporter(config.traces.zipkinUrl, String(resourceAttributes['service.name']))));
+      } catch (error) {
+        diagnostics.warn(`the zipkin exporter could not be loaded from ${SDK_NODE_PACKAGE}; spans are not sent to Zipkin: ${describeError(error)}`);
+      }
     } else if (config.traces.protocol === 'http/json') {
       const exporter = new OtlpSpanExporter(config.traces);
       processors.push(batched(exporter));

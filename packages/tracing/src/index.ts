@@ -3,6 +3,7 @@ export { createTracing } from './create-tracing';
 export { createSampler } from './sampler';
 export { RuleBasedSampler, compilePattern } from './rule-sampler';
 export { createPropagator } from './propagator';
+export { SDK_NODE_PACKAGE, createZipkinExporter } from './sdk-node-exporters';
 export { OtlpSpanExporter } from './otlp-span-exporter';
 export { OtlpProtobufSpanProcessor } from './otlp-span-processor';
 export { SpanBatch } from './span-protobuf';

@@ -75,6 +75,20 @@ export const parseUrl: Parser<string> = (raw) => {
   return { ok: false, expected: 'an http:// or https:// URL' };
 };
 
+/** A URL, or for OTLP/gRPC a bare `host:port` (whose TLS the `insecure` setting decides). */
+export const parseEndpoint: Parser<string> = (raw) => {
+  const value = raw.trim();
+  if (/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$/.test(value)) return { ok: true, value };
+  const url = parseUrl(value);
+  return url.ok ? url : { ok: false, expected: 'an http:// or https:// URL, or host:port' };
+};
+
+export const parsePort: Parser<number> = (raw) => {
+  const value = Number(raw.trim());
+  if (raw.trim() !== '' && Number.isInteger(value) && value >= 0 && value <= 65535) return { ok: true, value };
+  return { ok: false, expected: 'a port number from 0 to 65535' };
+};
+
 /**
  * `key=value,key2=value2` as used by OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS.
  * Values are percent-decoded (W3C Baggage octet rules); a malformed member rejects the whole

@@ -3,7 +3,7 @@ import type { Attributes, ResolvedConfig, SignalExportConfig, ThreadlineOptions 
 import type { Setting } from './settings';
 import { readDeploymentVariables } from './deployment-variables';
 import { parseSamplingRules } from './sampling-rules';
-import { SETTINGS } from './settings';
+import { DEFAULT_ENDPOINT, DEFAULT_GRPC_ENDPOINT, SETTINGS } from './settings';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -109,7 +109,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage, warnings
     get<string | undefined>('deploymentEnvironment') ||
     (resourceAttributes['deployment.environment.name'] as string | undefined);
 
-  const endpoint = get<string>('endpoint');
+  const endpoint = get<string | undefined>('endpoint');
   const tracesExporters = get<string[]>('tracesExporter').filter((name) => name !== 'none');
   const batchQueue = get<number>('batchMaxQueueSize');
   const sampling = parseSamplingRules(get<string[]>('samplingRules'));
@@ -131,7 +131,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage, warnings
       podUid: get('k8sPodUid'),
     },
     logLevel: get('logLevel'),
-    traces: { exporters: tracesExporters as ResolvedConfig['traces']['exporters'], ...signalExport(values, 'traces', endpoint) },
+    traces: { exporters: tracesExporters as ResolvedConfig['traces']['exporters'], zipkinUrl: get('zipkinEndpoint'), ...signalExport(values, 'traces', endpoint) },
     logs: {
       exporters: get<ResolvedConfig['logs']['exporters']>('logsExporter').filter((name) => name !== 'none'),
       ...signalExport(values, 'logs', endpoint),
@@ -153,6 +153,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage, warnings
       collectTimeoutMillis: get('metricExportTimeoutMillis'),
       cardinalityLimit: get('metricCardinalityLimit'),
       runtime: get('runtimeMetrics'),
+      prometheus: { host: get('prometheusHost'), port: get('prometheusPort') },
     },
     requestIdHeaders: requestIdHeaders(get<string[]>('requestIdHeaders')),
     trustInboundContext: get('trustInboundContext'),
@@ -191,15 +192,34 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage, warnings
   };
 }
 
-function signalExport(values: Map<string, unknown>, signal: 'traces' | 'logs' | 'metrics', endpoint: string): SignalExportConfig {
+function signalExport(values: Map<string, unknown>, signal: 'traces' | 'logs' | 'metrics', endpoint: string | undefined): SignalExportConfig {
   const get = <T>(option: string): T => values.get(`${signal}${option}`) as T;
+  const protocol = get<SignalExportConfig['protocol']>('Protocol');
+  const insecure = get<boolean>('Insecure');
+  // OTLP/gRPC addresses the service by its method path, so the endpoint is used as-is.
+  const url =
+    protocol === 'grpc'
+      ? (get<string | undefined>('Endpoint') ?? endpoint ?? DEFAULT_GRPC_ENDPOINT)
+      : (get<string | undefined>('Endpoint') ?? appendSignalPath(endpoint ?? DEFAULT_ENDPOINT, `v1/${signal}`));
   return {
-    url: get<string | undefined>('Endpoint') ?? appendSignalPath(endpoint, `v1/${signal}`),
+    signal,
+    url: withScheme(url, insecure),
     headers: get('Headers'),
-    protocol: get('Protocol'),
+    protocol,
     compression: get('Compression'),
     timeoutMillis: get('ExportTimeoutMillis'),
+    tls: {
+      certificate: get<string | undefined>('Certificate') || undefined,
+      clientKey: get<string | undefined>('ClientKey') || undefined,
+      clientCertificate: get<string | undefined>('ClientCertificate') || undefined,
+    },
   };
+}
+
+/** The specification's `insecure` applies to an endpoint without a scheme: TLS unless it is true. */
+function withScheme(endpoint: string, insecure: boolean): string {
+  if (/^https?:\/\//i.test(endpoint)) return endpoint;
+  return `${insecure ? 'http' : 'https'}://${endpoint}`;
 }
 
 /** Lowercase header names (HTTP token characters only), each once. */

@@ -10,6 +10,8 @@ import {
   parseRatio,
   parseString,
   parseStringList,
+  parseEndpoint,
+  parsePort,
   parseUrl,
 } from './parse';
 
@@ -36,6 +38,11 @@ export interface Setting {
 }
 
 export const DEFAULT_ENDPOINT = 'http://localhost:4318';
+/** OTLP/gRPC's default: the specification gives each protocol its own port. */
+export const DEFAULT_GRPC_ENDPOINT = 'http://localhost:4317';
+export const DEFAULT_PROMETHEUS_HOST = 'localhost';
+export const DEFAULT_ZIPKIN_ENDPOINT = 'http://localhost:9411/api/v2/spans';
+export const DEFAULT_PROMETHEUS_PORT = 9464;
 export const DEFAULT_EXPORT_TIMEOUT_MILLIS = 10_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5_000;
 /** The spec leaves attribute length unlimited; an unbounded string can blow a batch past the backend's limit. */
@@ -46,18 +53,22 @@ export const DEFAULT_EXPORT_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
 /** Instrumentations Threadline ships, by the names OTEL_NODE_*_INSTRUMENTATIONS use. */
 export const INSTRUMENTATION_NAMES = ['http', 'undici', 'express', 'fastify', 'koa', 'hono', 'nestjs', 'pg', 'mysql2', 'ioredis', 'redis', 'pino', 'winston', 'amqplib', 'nats', 'mqtt', 'bullmq'] as const;
 
-const protocols = parseEnum(['http/protobuf', 'http/json'] as const);
+const protocols = parseEnum(['http/protobuf', 'http/json', 'grpc'] as const);
 const compressions = parseEnum(['gzip', 'none'] as const);
 
 /** The per-signal endpoint, headers, protocol, compression and timeout rows, falling back to the shared ones. */
 function signalSettings(signal: 'traces' | 'logs' | 'metrics', items: string): Setting[] {
   const upper = signal.toUpperCase();
   return [
-    { option: `${signal}Endpoint`, env: `OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`, defaultText: `endpoint + \`/v1/${signal}\``, meaning: `Full URL for ${signal}, used as-is.`, parse: parseUrl },
+    { option: `${signal}Endpoint`, env: `OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`, defaultText: `endpoint + \`/v1/${signal}\` (gRPC: endpoint)`, meaning: `Full URL for ${signal}, used as-is.`, parse: parseEndpoint },
     { option: `${signal}Headers`, env: `OTEL_EXPORTER_OTLP_${upper}_HEADERS`, fallback: 'headers', defaultText: '`headers`', meaning: `Headers for ${signal} exports only.`, parse: parseKeyValueList, isMap: true },
     { option: `${signal}Protocol`, env: `OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`, fallback: 'protocol', defaultText: '`protocol`', meaning: `OTLP encoding for ${signal}.`, parse: protocols },
     { option: `${signal}Compression`, env: `OTEL_EXPORTER_OTLP_${upper}_COMPRESSION`, fallback: 'compression', defaultText: '`compression`', meaning: `Compression for ${signal} exports.`, parse: compressions },
     { option: `${signal}ExportTimeoutMillis`, env: `OTEL_EXPORTER_OTLP_${upper}_TIMEOUT`, fallback: 'exportTimeoutMillis', defaultText: '`exportTimeoutMillis`', meaning: `Export timeout for ${items}.`, parse: parseNonNegativeInteger },
+    { option: `${signal}Insecure`, env: `OTEL_EXPORTER_OTLP_${upper}_INSECURE`, fallback: 'insecure', defaultText: '`insecure`', meaning: `\`insecure\` for ${signal} exports only.`, parse: parseBoolean },
+    { option: `${signal}Certificate`, env: `OTEL_EXPORTER_OTLP_${upper}_CERTIFICATE`, fallback: 'certificate', defaultText: '`certificate`', meaning: `Trusted CA file for ${signal} exports only.`, parse: parseString },
+    { option: `${signal}ClientKey`, env: `OTEL_EXPORTER_OTLP_${upper}_CLIENT_KEY`, fallback: 'clientKey', defaultText: '`clientKey`', meaning: `Client private key file for ${signal} exports only.`, parse: parseString },
+    { option: `${signal}ClientCertificate`, env: `OTEL_EXPORTER_OTLP_${upper}_CLIENT_CERTIFICATE`, fallback: 'clientCertificate', defaultText: '`clientCertificate`', meaning: `Client certificate file for ${signal} exports only.`, parse: parseString },
   ];
 }
 
@@ -91,15 +102,20 @@ export const SETTINGS: readonly Setting[] = [
   { option: 'k8sPodUid', env: 'K8S_POD_UID', defaultText: 'unset', meaning: 'The `k8s.pod.uid` resource attribute (downward API `metadata.uid`).', parse: parseString },
   { option: 'disabled', env: 'OTEL_SDK_DISABLED', defaultValue: false, defaultText: '`false`', meaning: 'Turns all telemetry off; only case-insensitive `true` disables.', parse: parseBoolean },
   { option: 'logLevel', env: 'OTEL_LOG_LEVEL', defaultValue: 'info', defaultText: '`info`', meaning: 'Threadline\'s own diagnostics on stderr: `none`, `error`, `warn`, `info`, `debug`, `verbose`, `all`.', parse: parseEnum(['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const) },
-  { option: 'endpoint', env: 'OTEL_EXPORTER_OTLP_ENDPOINT', defaultValue: DEFAULT_ENDPOINT, defaultText: `\`${DEFAULT_ENDPOINT}\``, meaning: 'Base URL for every signal; `/v1/traces` is appended for traces.', parse: parseUrl },
+  { option: 'endpoint', env: 'OTEL_EXPORTER_OTLP_ENDPOINT', defaultText: `\`${DEFAULT_ENDPOINT}\`; \`${DEFAULT_GRPC_ENDPOINT}\` with \`grpc\``, meaning: 'Base URL for every signal. Over HTTP `/v1/traces` is appended for traces; over gRPC it is used as-is, and may be `host:port` (TLS unless `insecure`).', parse: parseEndpoint },
   { option: 'headers', env: 'OTEL_EXPORTER_OTLP_HEADERS', defaultValue: {}, defaultText: 'none', meaning: 'Headers sent with every export, `key=value,key2=value2`.', parse: parseKeyValueList, isMap: true },
-  { option: 'protocol', env: 'OTEL_EXPORTER_OTLP_PROTOCOL', defaultValue: 'http/protobuf', defaultText: '`http/protobuf`', meaning: 'OTLP encoding: `http/protobuf` or `http/json`.', parse: protocols },
+  { option: 'protocol', env: 'OTEL_EXPORTER_OTLP_PROTOCOL', defaultValue: 'http/protobuf', defaultText: '`http/protobuf`', meaning: 'OTLP transport and encoding: `http/protobuf`, `http/json` or `grpc` (needs `@grpc/grpc-js` installed).', parse: protocols },
   { option: 'compression', env: 'OTEL_EXPORTER_OTLP_COMPRESSION', defaultValue: 'none', defaultText: '`none`', meaning: '`gzip` or `none`.', parse: compressions },
   { option: 'exportTimeoutMillis', env: 'OTEL_EXPORTER_OTLP_TIMEOUT', defaultValue: DEFAULT_EXPORT_TIMEOUT_MILLIS, defaultText: `\`${DEFAULT_EXPORT_TIMEOUT_MILLIS}\``, meaning: 'Milliseconds one export may take, retries included; `0` means no limit.', parse: parseNonNegativeInteger },
+  { option: 'insecure', env: 'OTEL_EXPORTER_OTLP_INSECURE', defaultValue: false, defaultText: '`false`', meaning: 'For an endpoint given without a scheme (`collector:4317`): `true` connects without TLS. An `http://` or `https://` endpoint says it itself.', parse: parseBoolean },
+  { option: 'certificate', env: 'OTEL_EXPORTER_OTLP_CERTIFICATE', defaultText: 'the system\'s CAs', meaning: 'OTLP/gRPC: PEM file of the CA(s) trusted for the collector\'s certificate (OTLP/HTTP trusts Node\'s CAs and `NODE_EXTRA_CA_CERTS`).', parse: parseString },
+  { option: 'clientKey', env: 'OTEL_EXPORTER_OTLP_CLIENT_KEY', defaultText: 'none', meaning: 'OTLP/gRPC: PEM file of the client\'s private key, for mutual TLS.', parse: parseString },
+  { option: 'clientCertificate', env: 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE', defaultText: 'none', meaning: 'OTLP/gRPC: PEM file of the client\'s certificate chain, for mutual TLS.', parse: parseString },
   ...signalSettings('traces', 'spans'),
   ...signalSettings('logs', 'log records'),
   ...signalSettings('metrics', 'metric points'),
-  { option: 'tracesExporter', env: 'OTEL_TRACES_EXPORTER', defaultValue: ['otlp'], defaultText: '`otlp`', meaning: 'Comma-separated: `otlp`, `console`, `none`. With `none`, spans are still created so trace context still propagates.', parse: parseEnumList(['otlp', 'console', 'none'] as const) },
+  { option: 'tracesExporter', env: 'OTEL_TRACES_EXPORTER', defaultValue: ['otlp'], defaultText: '`otlp`', meaning: 'Comma-separated: `otlp`, `zipkin`, `console`, `none`. With `none`, spans are still created so trace context still propagates. `zipkin` needs `@opentelemetry/sdk-node` installed.', parse: parseEnumList(['otlp', 'zipkin', 'console', 'none'] as const) },
+  { option: 'zipkinEndpoint', env: 'OTEL_EXPORTER_ZIPKIN_ENDPOINT', defaultValue: DEFAULT_ZIPKIN_ENDPOINT, defaultText: `\`${DEFAULT_ZIPKIN_ENDPOINT}\``, meaning: 'Where the `zipkin` traces exporter posts Zipkin v2 JSON spans.', parse: parseUrl },
   { option: 'sampler', env: 'OTEL_TRACES_SAMPLER', defaultValue: 'parentbased_always_on', defaultText: '`parentbased_always_on`', meaning: '`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`, `parentbased_always_off`, `parentbased_traceidratio`.', parse: parseEnum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const) },
   { option: 'samplingRules', env: 'THREADLINE_SAMPLING_RULES', defaultValue: [], defaultText: 'none', meaning: 'Comma-separated `[METHOD ]pattern=ratio` rules for requests that start a trace, first match wins: `/health*=0,GET /orders/:id=0.5,*=0.1`. A pattern is `*`, a path glob (`*` matches any characters) or a route template (`:name` matches one segment). See docs/sampling.md.', parse: parseStringList },
   { option: 'samplerArg', env: 'OTEL_TRACES_SAMPLER_ARG', defaultValue: 1, defaultText: '`1`', meaning: 'The ratio for the `traceidratio` samplers, 0 to 1.', parse: parseRatio },
@@ -114,7 +130,9 @@ export const SETTINGS: readonly Setting[] = [
   { option: 'logBatchMaxQueueSize', env: 'OTEL_BLRP_MAX_QUEUE_SIZE', defaultValue: 2048, defaultText: '`2048`', meaning: 'Log records kept waiting for export; beyond it new ones are dropped and counted.', parse: parsePositiveInteger },
   { option: 'logBatchMaxExportBatchSize', env: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', defaultValue: 512, defaultText: '`512`', meaning: 'Log records in one export request.', parse: parsePositiveInteger },
   { option: 'logBatchExportTimeoutMillis', env: 'OTEL_BLRP_EXPORT_TIMEOUT', defaultValue: 30_000, defaultText: '`30000`', meaning: 'Milliseconds the batch processor waits for one log export.', parse: parseNonNegativeInteger },
-  { option: 'metricsExporter', env: 'OTEL_METRICS_EXPORTER', defaultValue: ['otlp'], defaultText: '`otlp`', meaning: 'Comma-separated: `otlp`, `console`, `none`.', parse: parseEnumList(['otlp', 'console', 'none'] as const) },
+  { option: 'metricsExporter', env: 'OTEL_METRICS_EXPORTER', defaultValue: ['otlp'], defaultText: '`otlp`', meaning: 'Comma-separated: `otlp`, `prometheus` (a scrape endpoint, with exemplars in OpenMetrics), `console`, `none`.', parse: parseEnumList(['otlp', 'prometheus', 'console', 'none'] as const) },
+  { option: 'prometheusHost', env: 'OTEL_EXPORTER_PROMETHEUS_HOST', defaultValue: DEFAULT_PROMETHEUS_HOST, defaultText: `\`${DEFAULT_PROMETHEUS_HOST}\``, meaning: 'Address the Prometheus scrape endpoint listens on (with the `prometheus` metrics exporter).', parse: parseString },
+  { option: 'prometheusPort', env: 'OTEL_EXPORTER_PROMETHEUS_PORT', defaultValue: DEFAULT_PROMETHEUS_PORT, defaultText: `\`${DEFAULT_PROMETHEUS_PORT}\``, meaning: 'Port of the Prometheus scrape endpoint; it serves `/metrics`. `0` picks a free port.', parse: parsePort },
   { option: 'metricExportIntervalMillis', env: 'OTEL_METRIC_EXPORT_INTERVAL', defaultValue: 60_000, defaultText: '`60000`', meaning: 'Milliseconds between two metric exports (and a final one on shutdown).', parse: parsePositiveInteger },
   { option: 'metricExportTimeoutMillis', env: 'OTEL_METRIC_EXPORT_TIMEOUT', defaultValue: 30_000, defaultText: '`30000`', meaning: 'Milliseconds one metric export may take.', parse: parsePositiveInteger },
   { option: 'metricCardinalityLimit', env: 'THREADLINE_METRIC_CARDINALITY_LIMIT', defaultValue: 2000, defaultText: '`2000`', meaning: 'Series per instrument; beyond it, measurements go to one series with `otel.metric.overflow=true` (none lost or double-counted).', parse: parsePositiveInteger },

@@ -21,6 +21,11 @@ export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 export const USER_AGENT = `threadline/${THREADLINE_VERSION} (Node.js ${process.versions.node})`;
 
 const RESPONSE_TOO_LARGE = new Error(`response body exceeds ${MAX_RESPONSE_BYTES} bytes`);
+/** The failure for a request body over MAX_REQUEST_BYTES (any transport), else undefined. */
+export function refuseOversized(data: Uint8Array): ExportResponse | undefined {
+  if (data.byteLength <= MAX_REQUEST_BYTES) return undefined;
+  return { status: 'failure', error: new OtlpExportError(`request of ${data.byteLength} bytes exceeds the ${MAX_REQUEST_BYTES}-byte limit`, 0) };
+}
 
 /** Export requests under way, across every transport, so a shutdown past its deadline can end them. */
 const inFlight = new Set<http.ClientRequest>();
@@ -57,12 +62,8 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): Expo
 
   return {
     send(data, timeoutMillis) {
-      if (data.byteLength > MAX_REQUEST_BYTES) {
-        return Promise.resolve({
-          status: 'failure',
-          error: new OtlpExportError(`request of ${data.byteLength} bytes exceeds the ${MAX_REQUEST_BYTES}-byte limit`, 0),
-        });
-      }
+      const oversized = refuseOversized(data);
+      if (oversized) return Promise.resolve(oversized);
       const body = options.compression === 'gzip' ? gzipSync(data) : data;
       return post(client, url, agent, createGunzip, { ...baseHeaders, 'Content-Length': String(body.byteLength) }, body, timeoutMillis);
     },

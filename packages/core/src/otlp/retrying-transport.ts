@@ -1,6 +1,7 @@
 import type { ExportResponse, ExporterTransport } from './export-response';
 import { remainingExitMillis } from '../exit-state';
 import type { SignalExportConfig } from '../types';
+import { createGrpcSignalTransport } from './grpc-signal-transport';
 import { createOtlpHttpTransport } from './http-transport';
 import type { RetryPolicy } from './retry-policy';
 import { DEFAULT_RETRY_POLICY, retryDelayMillis } from './retry-policy';
@@ -40,8 +41,9 @@ function sleepUnref(millis: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, millis).unref());
 }
 
-/** The transport for one signal's export settings: OTLP/HTTP per its protocol, with retries. */
+/** The transport for one signal's export settings: OTLP/HTTP or OTLP/gRPC per its protocol, with retries. */
 export function createSignalTransport(config: SignalExportConfig): ExporterTransport {
+  if (config.protocol === 'grpc') return createRetryingTransport(createGrpcSignalTransport(config));
   return createRetryingTransport(
     createOtlpHttpTransport({
       url: config.url,

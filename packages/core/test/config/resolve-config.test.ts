@@ -7,13 +7,17 @@ describe('resolveConfig', () => {
     expect(config.serviceName).toBe('unknown_service:node');
     expect(config.disabled).toBe(false);
     expect(config.traces).toEqual({
+      signal: 'traces',
       exporters: ['otlp'],
+      zipkinUrl: 'http://localhost:9411/api/v2/spans',
       url: 'http://localhost:4318/v1/traces',
       headers: {},
       protocol: 'http/protobuf',
       compression: 'none',
       timeoutMillis: 10_000,
+      tls: {},
     });
+    expect(config.metrics.prometheus).toEqual({ host: 'localhost', port: 9464 });
     expect(config.sampler).toBe('parentbased_always_on');
     expect(config.propagators).toEqual(['tracecontext', 'baggage']);
     expect(config.batch).toEqual({ scheduleDelayMillis: 5000, maxQueueSize: 2048, maxQueueBytes: 16 * 1024 * 1024, maxExportBatchSize: 512, exportTimeoutMillis: 30_000 });
@@ -41,6 +45,32 @@ describe('resolveConfig', () => {
     expect(config.traces.protocol).toBe('http/json');
     const direct = resolveConfig({}, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://x.example/custom/path' }).config;
     expect(direct.traces.url).toBe('https://x.example/custom/path');
+  });
+
+  it('sends OTLP/gRPC to port 4317 by default and to the shared endpoint as-is', () => {
+    const grpc = resolveConfig({}, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).config;
+    expect([grpc.traces.url, grpc.metrics.url, grpc.logs.url]).toEqual(Array(3).fill('http://localhost:4317'));
+    const shared = resolveConfig({}, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector:4317' }).config;
+    expect(shared.traces.url).toBe('https://collector:4317');
+    const mixed = resolveConfig({}, { OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'grpc' }).config;
+    expect([mixed.traces.url, mixed.metrics.url]).toEqual(['http://localhost:4318/v1/traces', 'http://localhost:4317']);
+  });
+
+  it('uses TLS for an endpoint without a scheme unless insecure, and reads the certificate files per signal', () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317',
+      OTEL_EXPORTER_OTLP_LOGS_INSECURE: 'true',
+      OTEL_EXPORTER_OTLP_CERTIFICATE: '/etc/ca.pem',
+      OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY: '/etc/key.pem',
+      OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE: '/etc/cert.pem',
+    };
+    const { config, warnings } = resolveConfig({}, env);
+    expect(warnings).toEqual([]);
+    expect(config.traces.url).toBe('https://collector:4317');
+    expect(config.logs.url).toBe('http://collector:4317');
+    expect(config.traces.tls).toEqual({ certificate: '/etc/ca.pem', clientKey: '/etc/key.pem', clientCertificate: '/etc/cert.pem' });
+    expect(config.metrics.tls).toEqual({ certificate: '/etc/ca.pem' });
   });
 
   it('percent-decodes headers and resource attributes', () => {
@@ -85,13 +115,15 @@ describe('resolveConfig', () => {
     ['OTEL_EXPORTER_OTLP_TIMEOUT', 'abc', 'using 10000'],
     ['OTEL_EXPORTER_OTLP_TIMEOUT', '-1', 'using 10000'],
     ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', '1.5', 'using the value of exportTimeoutMillis'],
-    ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc', 'using http/protobuf'],
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpcs', 'using http/protobuf'],
     ['OTEL_EXPORTER_OTLP_COMPRESSION', 'brotli', 'using none'],
     ['OTEL_TRACES_SAMPLER', 'always_onn', 'using parentbased_always_on'],
     ['OTEL_TRACES_SAMPLER_ARG', '2', 'using 1'],
     ['OTEL_SDK_DISABLED', 'yes', 'using false'],
     ['OTEL_LOG_LEVEL', 'loud', 'using info'],
-    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', 'using http://localhost:4318'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'ftp://collector:4318', 'using http://localhost:4318'],
+    ['OTEL_METRICS_EXPORTER', 'otlp,statsd', 'using otlp'],
+    ['OTEL_EXPORTER_PROMETHEUS_PORT', '70000', 'using 9464'],
     ['OTEL_EXPORTER_OTLP_HEADERS', 'novalue', 'using none'],
     ['OTEL_PROPAGATORS', 'tracecontext,b4', 'using tracecontext,baggage'],
     ['OTEL_BSP_MAX_QUEUE_SIZE', '0', 'using 2048'],
@@ -104,11 +136,11 @@ describe('resolveConfig', () => {
 
   it('warns about a bad code option and falls back to the environment', () => {
     const { config, warnings } = resolveConfig(
-      { exportTimeoutMillis: -5, protocol: 'grpc' as never },
+      { exportTimeoutMillis: -5, protocol: 'grpcs' as never },
       { OTEL_EXPORTER_OTLP_TIMEOUT: '3000' },
     );
     expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toContain('option protocol="grpc"');
+    expect(warnings[0]).toContain('option protocol="grpcs"');
     expect(warnings[1]).toContain('option exportTimeoutMillis=-5');
     expect(config.traces.timeoutMillis).toBe(3000);
     expect(config.traces.protocol).toBe('http/protobuf');

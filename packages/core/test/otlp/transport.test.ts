@@ -2,6 +2,7 @@ import type { OtlpReceiver } from '@threadline/testing';
 import { startOtlpReceiver } from '@threadline/testing';
 import { createOtlpHttpTransport, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from '../../src/otlp/http-transport';
 import { classifyConnectionError, classifyHttpResponse, retryDelayMillis } from '../../src/otlp/retry-policy';
+import { createOtlpGrpcTransport } from '../../src/otlp/grpc-transport';
 import { createRetryingTransport } from '../../src/otlp/retrying-transport';
 import type { RetryPolicy } from '../../src/otlp/retrying-transport';
 import { combineExportFailures } from '../../src/otlp/export-response';
@@ -11,22 +12,26 @@ import type { ExporterTransport } from '../../src/otlp/export-response';
 const EMPTY_REQUEST = new Uint8Array(0);
 const FAST_RETRIES: RetryPolicy = { maxAttempts: 5, initialBackoffMillis: 20, maxBackoffMillis: 50, backoffMultiplier: 1.5, jitter: 0.2 };
 
-describe('OTLP/HTTP transport', () => {
+// The OTLP retry rules are the same over both transports; the receiver answers a gRPC call with
+// the status gRPC maps each HTTP status to (429, 502, 503, 504: UNAVAILABLE; 400: INTERNAL).
+describe.each(['http', 'grpc'] as const)('OTLP/%s transport', (protocol) => {
   let receiver: OtlpReceiver;
   beforeEach(async () => {
-    receiver = await startOtlpReceiver();
+    receiver = await startOtlpReceiver({ protocol });
   });
   afterEach(async () => {
     await receiver.stop();
   });
 
   const transport = (overrides: { compression?: 'gzip' | 'none'; url?: string } = {}) =>
-    createOtlpHttpTransport({
-      url: overrides.url ?? `${receiver.url}/v1/traces`,
-      contentType: 'application/x-protobuf',
-      headers: { 'x-api-key': 'secret' },
-      compression: overrides.compression ?? 'none',
-    });
+    protocol === 'grpc'
+      ? createOtlpGrpcTransport({ signal: 'traces', url: overrides.url ?? receiver.url, headers: { 'x-api-key': 'secret' }, compression: overrides.compression ?? 'none', tls: {} })
+      : createOtlpHttpTransport({
+          url: overrides.url ?? `${receiver.url}/v1/traces`,
+          contentType: 'application/x-protobuf',
+          headers: { 'x-api-key': 'secret' },
+          compression: overrides.compression ?? 'none',
+        });
 
   it('posts with the content type, custom headers, a User-Agent and gzip when asked', async () => {
     const sender = transport({ compression: 'gzip' });
@@ -34,7 +39,7 @@ describe('OTLP/HTTP transport', () => {
     sender.shutdown();
     expect(result.status).toBe('success');
     const [request] = receiver.requests;
-    expect(request?.headers['content-type']).toBe('application/x-protobuf');
+    expect(request?.headers['content-type']).toBe(protocol === 'grpc' ? 'application/grpc' : 'application/x-protobuf');
     expect(request?.headers['x-api-key']).toBe('secret');
     expect(request?.headers['user-agent']).toMatch(/^threadline\/\d/);
     expect(request?.gzip).toBe(true);
@@ -89,8 +94,8 @@ describe('OTLP/HTTP transport', () => {
   });
 
   it('retries a refused connection until the attempts run out', async () => {
-    const closed = await startOtlpReceiver();
-    const url = `${closed.url}/v1/traces`;
+    const closed = await startOtlpReceiver({ protocol });
+    const url = protocol === 'grpc' ? closed.url : `${closed.url}/v1/traces`;
     await closed.stop();
     const inner = transport({ url });
     const attempts: string[] = [];

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, propagation, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, createRequestContext, createRequestScope, errorTypeOf, guard, publishHttpRequestEnd } from '@threadline/core';
+import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, createRequestContext, createRequestScope, errorTypeOf, guard, isUntraced, publishHttpRequestEnd } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
 import { createPathMatcher, normalizeMethod, parseHost, pathOf, spanName } from './http-semantics';
 import { routeOf } from './route';
@@ -65,7 +65,7 @@ export const instrumentHttpServer: Instrumentation = ({ spans, contextManager, c
     attached = false;
     const { request, response, socket } = message as RequestStart;
     const path = pathOf(request.url);
-    if (isIgnored(path)) {
+    if (isIgnored(path) || isUntraced(socket)) {
       contextManager.attach(ignoredContext);
       attached = true;
       return;
