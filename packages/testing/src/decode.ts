@@ -150,6 +150,7 @@ export function flattenMetrics(request: Json): ReceivedMetric[] {
           description: String(metric.description ?? ''),
           unit: String(metric.unit ?? ''),
           type,
+          aggregationTemporality: Number(data.aggregationTemporality ?? 0),
           dataPoints: ((data.dataPoints as Json[] | undefined) ?? []).map((point) => ({
             ...point,
             attributes: toAttributeMap(point.attributes),
