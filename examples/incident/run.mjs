@@ -47,6 +47,8 @@ const telemetry = {
   OTEL_BSP_SCHEDULE_DELAY: '500',
   OTEL_BLRP_SCHEDULE_DELAY: '500',
   OTEL_METRIC_EXPORT_INTERVAL: '2000',
+  // The demo's readiness checks are not traffic: no spans, no metrics.
+  THREADLINE_IGNORE_PATHS: '/health',
   DEMO_SEED: String(options.seed),
 };
 const backgroundFlags = JSON.stringify({ [scenario.backgroundFlag]: 30 });

@@ -81,7 +81,9 @@ export async function investigate(viewerUrl) {
   }));
 
   // Step 4 (fetched first: its call chain orders the services): one failing request's trace, across the services, with its log lines.
-  const example = failing.filter((trace) => trace.services.length >= 3).at(-1) ?? failing.at(-1);
+  // From the middle of the incident: the last requests may still have work in flight at the end.
+  const candidates = failing.filter((trace) => trace.services.length >= 3);
+  const example = candidates[Math.floor(candidates.length / 2)] ?? failing.at(-1);
   const trace = example ? await get(`traces/${example.traceId}`) : undefined;
 
   // Step 3: logs by field: the error events, then the origin service's lines.

@@ -94,6 +94,26 @@ function summarize(parts: readonly Increment[], scale: number): Omit<MetricWindo
   };
 }
 
+/**
+ * About 40 windows over the range, but never shorter than twice the services' export interval
+ * (the typical gap between points): a window with no export in it would read as zero traffic.
+ */
+function defaultWindow(parts: readonly Increment[], rangeMillis: number): number {
+  const timesByExporter = new Map<string, Set<number>>();
+  for (const { point } of parts) {
+    const key = `${point.service}\u0000${point.instance}`;
+    timesByExporter.set(key, (timesByExporter.get(key) ?? new Set()).add(point.timeMillis));
+  }
+  const gaps: number[] = [];
+  for (const times of timesByExporter.values()) {
+    const sorted = [...times].sort((a, b) => a - b);
+    for (let index = 1; index < sorted.length; index++) gaps.push(sorted[index]! - sorted[index - 1]!);
+  }
+  gaps.sort((a, b) => a - b);
+  const typicalGap = gaps[Math.floor(gaps.length / 2)] ?? 0;
+  return Math.max(1000, Math.ceil(Math.max(rangeMillis / 40, typicalGap * 2) / 1000) * 1000);
+}
+
 /** Request rate, error rate and p95/p99 over time for each service and route, with exemplars. */
 export function computeMetricSeries(points: readonly StoredHistogramPoint[], query: MetricQuery = {}): { windowMillis: number; series: MetricSeries[] } {
   const metric = query.metric ?? DEFAULT_METRIC;
@@ -105,7 +125,7 @@ export function computeMetricSeries(points: readonly StoredHistogramPoint[], que
   if (all.length === 0) return { windowMillis: query.windowMillis ?? 1000, series: [] };
   const from = Math.min(...all.map(({ point }) => point.timeMillis));
   const to = Math.max(...all.map(({ point }) => point.timeMillis));
-  const windowMillis = query.windowMillis ?? Math.max(1000, Math.ceil((to - from) / 40 / 1000) * 1000);
+  const windowMillis = query.windowMillis ?? defaultWindow(all, to - from);
   const groups = new Map<string, Increment[]>();
   for (const part of all) {
     const key = `${part.point.service}\u0000${String(part.point.attributes['http.route'] ?? '')}`;
