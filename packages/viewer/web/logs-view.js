@@ -24,7 +24,7 @@ export async function renderLogs(main, { params }) {
       .map(([key, value]) => h('span', { class: 'field' }, `${key}=${typeof value === 'object' ? JSON.stringify(value) : value}`))),
     h('td', {}, record.requestId ? h('a', { class: 'mono', href: `#/logs?q=${encodeURIComponent(`request_id:${record.requestId}`)}` }, record.requestId.slice(0, 12)) : ''),
     h('td', {}, record.traceId ? traceLink(record.traceId) : '')));
-  main.append(h('table', { 'data-testid': 'log-table' },
+  main.append(h('table', { 'data-testid': 'log-table', 'data-query': query },
     h('thead', {}, h('tr', {}, ['time', 'level', 'service', 'event', 'fields', 'request_id', 'trace'].map((name) => h('th', {}, name)))),
     h('tbody', {}, rows)));
 }
