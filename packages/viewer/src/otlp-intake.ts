@@ -12,6 +12,9 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface IntakeCounts {
   requests: number;
+  /** Accepted requests by encoding. */
+  protobuf: number;
+  json: number;
   rejected: number;
   lastError: string;
 }
@@ -27,7 +30,7 @@ function store(storeInto: TelemetryStore, signal: Signal, body: Record<string, u
  * answered 400 (not retryable, per the OTLP specification) and counted.
  */
 export function createOtlpIntake(storeInto: TelemetryStore, forwarder: Forwarder | undefined) {
-  const counts: IntakeCounts = { requests: 0, rejected: 0, lastError: '' };
+  const counts: IntakeCounts = { requests: 0, protobuf: 0, json: 0, rejected: 0, lastError: '' };
   const reject = (response: ServerResponse, status: number, message: string): void => {
     counts.rejected++;
     counts.lastError = message;
@@ -63,6 +66,7 @@ export function createOtlpIntake(storeInto: TelemetryStore, forwarder: Forwarder
         return reject(response, 400, `${signal}: ${error instanceof Error ? error.message : String(error)}`);
       }
       counts.requests++;
+      counts[isJson ? 'json' : 'protobuf']++;
       forwarder?.forward(signal, raw, request.headers);
       // An empty body is a fully successful Export*ServiceResponse in both encodings.
       response.writeHead(200, { 'Content-Type': isJson ? 'application/json' : 'application/x-protobuf' }).end(isJson ? '{}' : undefined);

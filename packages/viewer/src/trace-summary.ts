@@ -76,7 +76,7 @@ export function summarizeTrace(spans: readonly StoredSpan[]): TraceSummary {
     service: root.service,
     name: root.name,
     route: String(root.attributes['http.route'] ?? root.name),
-    services: [...new Set(spans.map((span) => span.service))],
+    services: [...new Set([...spans].sort((a, b) => a.startMillis - b.startMillis).map((span) => span.service))],
     spanCount: spans.length,
     startMillis: start,
     durationMillis: end - start,
