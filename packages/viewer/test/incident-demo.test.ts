@@ -9,7 +9,8 @@ const SEEDS = [
   { seed: 7, env: {} },
   { seed: 1, env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' } },
 ];
-const DURATION_SECONDS = 14;
+// Short enough for the suite; THREADLINE_DEMO_SECONDS=60 gives fuller charts for the docs' screenshots.
+const DURATION_SECONDS = Number(process.env.THREADLINE_DEMO_SECONDS ?? 14);
 
 interface TraceDetail {
   summary: { traceId: string; requestId: string; status: string };
@@ -22,7 +23,7 @@ describe('the incident demo', () => {
 
   beforeAll(async () => {
     runs.push(...(await Promise.all(SEEDS.map(({ seed, env }) => runDemo(seed, DURATION_SECONDS, env)))));
-  }, 240_000);
+  }, 120_000 + DURATION_SECONDS * 4000);
 
   afterAll(async () => {
     for (const run of runs) await run.interrupt();
