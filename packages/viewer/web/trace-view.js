@@ -49,7 +49,7 @@ export async function renderTrace(main, { id }) {
     }));
     return h('div', { class: `span-row${span.status === 'error' ? ' error' : ''}`, 'data-testid': 'span-row', 'data-service': span.service },
       h('div', { class: 'span-head', onclick: () => (details.hidden = !details.hidden) },
-        h('div', { class: 'span-name', style: `padding-left:${depth * 16}px` },
+        h('div', { class: 'span-name', title: `${span.service} ${span.name}`, style: `padding-left:${depth * 16}px` },
           h('span', { class: 'dot', style: `background:${serviceColor(span.service)}` }), h('b', {}, span.service), ' ', span.name,
           span.status === 'error' ? h('span', { class: 'badge' }, span.statusMessage || 'error') : ''),
         bar, h('div', { class: 'num' }, formatMillis(span.durationMillis))),
