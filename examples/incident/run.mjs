@@ -12,6 +12,7 @@ import { startViewer } from '@threadline/viewer';
 import { startDatabase } from './lib/database.mjs';
 import { investigate } from './lib/investigate.mjs';
 import { parseOptions } from './lib/options.mjs';
+import { STALL_MILLIS } from './lib/planted-bug.mjs';
 import { printInvestigation, printPlanted } from './lib/print-investigation.mjs';
 import { freePort, startService } from './lib/processes.mjs';
 import { drawScenario } from './lib/scenario.mjs';
@@ -85,7 +86,9 @@ await driveTraffic({
   events: [{ atMillis: Math.round(durationMillis * 0.4), label: `deploying ${planted.service} ${planted.version}`, doneLabel: `(${planted.service} ${planted.version} deployed)`, run: deploy }],
 });
 
-// SIGTERM each service: Threadline flushes its spans, logs and metrics to the viewer first.
+// Let requests still in flight finish, stalled ones included, as a drain before a shutdown
+// would; then SIGTERM each service: Threadline flushes its spans, logs and metrics first.
+await new Promise((resolve) => setTimeout(resolve, STALL_MILLIS + 1000));
 for (const service of Object.values(services)) await service.stop();
 await database.stop();
 

@@ -26,11 +26,13 @@ function breakdown(requests, failing, valueOf) {
     .sort((a, b) => b.shareOfFailures - a.shareOfFailures || b.failureRate - a.failureRate);
 }
 
-/** The value that explains the failures: present in (nearly) all of them, and failing most. */
+/**
+ * The value that explains the failures: the one whose requests fail most often, among those
+ * holding a good share of the failures (a loaded machine adds a few timeouts everywhere).
+ */
 function suspect(rows) {
-  const [best] = [...rows].sort((a, b) =>
-    Number(b.shareOfFailures >= 0.95) - Number(a.shareOfFailures >= 0.95) || b.failureRate - a.failureRate);
-  return best && best.shareOfFailures >= 0.5 ? best : undefined;
+  const [best] = rows.filter((row) => row.shareOfFailures >= 0.3).sort((a, b) => b.failureRate - a.failureRate);
+  return best;
 }
 
 export async function investigate(viewerUrl) {
@@ -41,24 +43,29 @@ export async function investigate(viewerUrl) {
   const requests = traces.filter((trace) => trace.service === 'gateway' && trace.tags.userId).sort((a, b) => a.startMillis - b.startMillis);
   const failing = requests.filter((trace) => trace.status === 'error');
   const firstRequestMillis = requests[0]?.startMillis ?? 0;
-  const sinceMillis = failing[0]?.startMillis;
+  // Where most failures start, and which version of that service served them.
+  const [originService] = countBy(failing, (trace) => trace.failure?.service)[0] ?? [];
+  const [originVersion] = countBy(failing, (trace) => trace.versions[originService])[0] ?? [];
+  // Since when: the first failure of that kind (a loaded machine may time out a request earlier).
+  const sinceMillis = failing.find((trace) => trace.failure?.service === originService && trace.versions[originService] === originVersion)?.startMillis;
   const window = sinceMillis === undefined ? requests : requests.filter((trace) => trace.startMillis >= sinceMillis);
+  const failingInWindow = window.filter((trace) => trace.status === 'error');
   const users = new Set(requests.map((trace) => trace.tags.userId));
   const failingUsers = new Set(failing.map((trace) => trace.tags.userId));
   const flagKeys = [...new Set(window.flatMap((trace) => Object.keys(trace.tags).filter((key) => key.startsWith('feature_flag.'))))].sort();
   const dimensions = {
-    accountType: breakdown(window, failing, (trace) => trace.tags.accountType),
-    region: breakdown(window, failing, (trace) => trace.tags.region),
+    accountType: breakdown(window, failingInWindow, (trace) => trace.tags.accountType),
+    region: breakdown(window, failingInWindow, (trace) => trace.tags.region),
   };
-  for (const key of flagKeys) dimensions[key] = breakdown(window, failing, (trace) => (key in trace.tags ? String(trace.tags[key]) : undefined));
-  const [originService] = countBy(failing, (trace) => trace.failure?.service)[0] ?? [];
-  const [originVersion] = countBy(failing, (trace) => trace.versions[originService])[0] ?? [];
+  for (const key of flagKeys) dimensions[key] = breakdown(window, failingInWindow, (trace) => (key in trace.tags ? String(trace.tags[key]) : undefined));
   const servedBy = {};
   for (const service of ['gateway', 'orders', 'pricing']) servedBy[service] = countBy(failing, (trace) => trace.versions[service]);
   const flagSuspects = flagKeys
     .map((key) => ({ key, row: dimensions[key].find((row) => row.value === 'true') }))
     .filter(({ row }) => row)
     .sort((a, b) => b.row.shareOfFailures - a.row.shareOfFailures || b.row.failureRate - a.row.failureRate);
+  const accountType = suspect(dimensions.accountType);
+  const flag = flagSuspects[0]?.row.shareOfFailures >= 0.3 ? flagSuspects[0] : undefined;
   const blast = {
     requests: requests.length,
     failed: failing.length,
@@ -80,9 +87,11 @@ export async function investigate(viewerUrl) {
     after: series.totals,
   }));
 
-  // Step 4 (fetched first: its call chain orders the services): one failing request's trace, across the services, with its log lines.
-  // From the middle of the incident: the last requests may still have work in flight at the end.
-  const candidates = failing.filter((trace) => trace.services.length >= 3);
+  // Step 4, fetched before step 3 because its call chain orders the services: one failing
+  // request of the suspect subset, from the middle of the incident (the last requests may
+  // still have had work in flight when the services stopped).
+  const candidates = failing.filter((trace) => trace.services.length >= 3 &&
+    (!accountType || trace.tags.accountType === accountType.value) && (!flag || String(trace.tags[flag.key]) === 'true'));
   const example = candidates[Math.floor(candidates.length / 2)] ?? failing.at(-1);
   const trace = example ? await get(`traces/${example.traceId}`) : undefined;
 
@@ -102,8 +111,6 @@ export async function investigate(viewerUrl) {
   // Step 5: what changed.
   const { services: changes } = await get('changes');
 
-  const accountType = suspect(dimensions.accountType);
-  const flag = flagSuspects[0]?.row.shareOfFailures >= 0.5 ? flagSuspects[0] : undefined;
   const originSpan = trace?.spans.find((span) => span.spanId === example.failure?.spanId);
   const found = {
     accountType: accountType?.value,

@@ -10,6 +10,6 @@ export const plantedBug = {
 };
 
 /** How long the stalled path takes: longer than the caller waits (see the services' timeouts). */
-export const STALL_MILLIS = 3000;
+export const STALL_MILLIS = 5000;
 
 export const sleep = (millis) => new Promise((resolve) => setTimeout(resolve, millis));

@@ -6,7 +6,7 @@ import { createUsers } from '../lib/scenario.mjs';
 
 const ORDERS_URL = process.env.ORDERS_URL;
 /** The gateway gives up on orders after this long and answers 504. */
-const ORDERS_TIMEOUT_MILLIS = 2500;
+const ORDERS_TIMEOUT_MILLIS = 4000;
 const users = new Map(createUsers(Number(process.env.DEMO_SEED)).map((user) => [user.userId, user]));
 
 const app = express();

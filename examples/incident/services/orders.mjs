@@ -7,7 +7,7 @@ import { plantedBug, sleep, STALL_MILLIS } from '../lib/planted-bug.mjs';
 
 const PRICING_URL = process.env.PRICING_URL;
 /** Orders gives up on pricing after this long. */
-const PRICING_TIMEOUT_MILLIS = 1200;
+const PRICING_TIMEOUT_MILLIS = 2000;
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
 const app = Fastify();
 
