@@ -1,13 +1,16 @@
 import type { Page } from 'playwright-core';
+import type { OtlpReceiver } from '@threadline/testing';
+import { startOtlpReceiver } from '@threadline/testing';
 import { launchChromium, screenshotPath } from './helpers/browser';
 import type { DemoRun } from './helpers/run-demo';
 import { runDemo } from './helpers/run-demo';
 
 // Two seeds that plant different bugs: an error in orders (a failing SQL query) and a stall in
-// pricing that orders times out on. One runs on the embedded PostgreSQL, one on the real server.
+// pricing that orders times out on. One runs on the embedded PostgreSQL and also exports to a
+// backend of its own (OTEL_EXPORTER_OTLP_ENDPOINT), one on the real PostgreSQL server.
 const SEEDS = [
-  { seed: 7, env: {} },
-  { seed: 1, env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' } },
+  { seed: 7, backend: true, env: {} },
+  { seed: 1, backend: false, env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' } },
 ];
 // Short enough for the suite; THREADLINE_DEMO_SECONDS=60 gives fuller charts for the docs' screenshots.
 const DURATION_SECONDS = Number(process.env.THREADLINE_DEMO_SECONDS ?? 14);
@@ -20,13 +23,17 @@ interface TraceDetail {
 
 describe('the incident demo', () => {
   const runs: DemoRun[] = [];
+  let backend: OtlpReceiver;
 
   beforeAll(async () => {
-    runs.push(...(await Promise.all(SEEDS.map(({ seed, env }) => runDemo(seed, DURATION_SECONDS, env)))));
+    backend = await startOtlpReceiver();
+    runs.push(...(await Promise.all(SEEDS.map(({ seed, env, backend: exports }) =>
+      runDemo(seed, DURATION_SECONDS, exports ? { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: backend.url } : env)))));
   }, 120_000 + DURATION_SECONDS * 4000);
 
   afterAll(async () => {
     for (const run of runs) await run.interrupt();
+    await backend.stop();
   });
 
   it('finds what each seed planted: account type, flag, service, version and failure mode', () => {
@@ -59,6 +66,16 @@ describe('the incident demo', () => {
       }
       expect(trace.logs.some((record) => record.level === 'error')).toBe(true);
     }
+  });
+
+  it('also exports to OTEL_EXPORTER_OTLP_ENDPOINT when it is set', async () => {
+    const { report } = runs[0]!;
+    const services = new Set(backend.spans().map((span) => span.resource['service.name']));
+    expect(services).toEqual(new Set(['gateway', 'orders', 'pricing']));
+    const forwarded = backend.spans().filter((span) => span.traceId === report.found.traceId);
+    expect(new Set(forwarded.map((span) => span.resource['service.name']))).toEqual(services);
+    expect(backend.logRecords().some((record) => record.traceId === report.found.traceId && record.severityNumber === 17)).toBe(true);
+    expect(backend.metrics().some((metric) => metric.name === 'http.server.request.duration')).toBe(true);
   });
 
   it('lets a user find the failing trace from the list and from an exemplar, and filter its logs', async () => {
