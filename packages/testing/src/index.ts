@@ -10,5 +10,5 @@ export type {
   Signal,
 } from './types';
 export { OtlpReceiver, startOtlpReceiver } from './receiver';
-export { decodeJson, decodeProtobuf, flattenLogRecords, flattenMetrics, flattenSpans } from './decode';
+export { OTLP_SIGNAL_PATHS, decodeJson, decodeProtobuf, decodeRequestBody, flattenLogRecords, flattenMetrics, flattenSpans } from './decode';
 export { waitFor } from './wait-for';

@@ -1,12 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { gunzipSync } from 'node:zlib';
-import { decodeJson, decodeProtobuf, flattenLogRecords, flattenMetrics, flattenSpans } from './decode';
+import { OTLP_SIGNAL_PATHS, decodeRequestBody, flattenLogRecords, flattenMetrics, flattenSpans } from './decode';
 import type { Fault, ReceivedLogRecord, ReceivedMetric, ReceivedRequest, ReceivedSpan, ReceiverOptions, Signal } from './types';
 import { waitFor } from './wait-for';
-
-const SIGNAL_PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 
 /**
  * An OTLP/HTTP receiver on a loopback port. It accepts protobuf and JSON, gzip or not, for
@@ -90,7 +87,7 @@ export class OtlpReceiver {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
-    const signal = SIGNAL_PATHS[request.url?.split('?')[0] ?? ''];
+    const signal = OTLP_SIGNAL_PATHS[request.url?.split('?')[0] ?? ''];
     if (request.method !== 'POST' || !signal) {
       response.writeHead(404).end();
       return;
@@ -106,8 +103,7 @@ export class OtlpReceiver {
     const isJson = (request.headers['content-type'] ?? '').startsWith('application/json');
     let body: Record<string, unknown>;
     try {
-      const payload = gzip ? gunzipSync(raw) : raw;
-      body = isJson ? decodeJson(payload) : decodeProtobuf(signal, payload);
+      body = decodeRequestBody(signal, raw, { gzip, json: isJson });
     } catch (error) {
       this.errors.push(`${signal}: ${error instanceof Error ? error.message : String(error)}`);
       response.writeHead(400).end();

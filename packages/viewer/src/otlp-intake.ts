@@ -1,12 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gunzipSync } from 'node:zlib';
-import { decodeJson, decodeProtobuf, flattenLogRecords, flattenMetrics, flattenSpans } from '@threadline/testing';
+import { OTLP_SIGNAL_PATHS, decodeRequestBody, flattenLogRecords, flattenMetrics, flattenSpans } from '@threadline/testing';
 import type { Signal } from '@threadline/testing';
 import type { Forwarder } from './forwarder';
 import type { TelemetryStore } from './store';
 import { toStoredHistogramPoints, toStoredLogRecord, toStoredSpan } from './to-stored';
 
-const SIGNAL_PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 /** The OTLP specification's recommended request size limit, before decompression. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -43,7 +41,7 @@ export function createOtlpIntake(storeInto: TelemetryStore, forwarder: Forwarder
       response.writeHead(204, { 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Allow-Headers': '*' }).end();
       return;
     }
-    const signal = SIGNAL_PATHS[request.url?.split('?')[0] ?? ''];
+    const signal = OTLP_SIGNAL_PATHS[request.url?.split('?')[0] ?? ''];
     if (request.method !== 'POST' || !signal) {
       response.writeHead(404).end();
       return;
@@ -60,8 +58,7 @@ export function createOtlpIntake(storeInto: TelemetryStore, forwarder: Forwarder
       const isJson = (request.headers['content-type'] ?? '').startsWith('application/json');
       const gzip = request.headers['content-encoding'] === 'gzip';
       try {
-        const payload = gzip ? gunzipSync(raw) : raw;
-        store(storeInto, signal, isJson ? decodeJson(payload) : decodeProtobuf(signal, payload));
+        store(storeInto, signal, decodeRequestBody(signal, raw, { gzip, json: isJson }));
       } catch (error) {
         return reject(response, 400, `${signal}: ${error instanceof Error ? error.message : String(error)}`);
       }
