@@ -88,7 +88,7 @@ await driveTraffic({
 
 // Let requests still in flight finish, stalled ones included, as a drain before a shutdown
 // would; then SIGTERM each service: Threadline flushes its spans, logs and metrics first.
-await new Promise((resolve) => setTimeout(resolve, STALL_MILLIS + 1000));
+await new Promise((resolve) => setTimeout(resolve, STALL_MILLIS + 2000));
 for (const service of Object.values(services)) await service.stop();
 await database.stop();
 

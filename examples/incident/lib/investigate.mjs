@@ -43,9 +43,12 @@ export async function investigate(viewerUrl) {
   const requests = traces.filter((trace) => trace.service === 'gateway' && trace.tags.userId).sort((a, b) => a.startMillis - b.startMillis);
   const failing = requests.filter((trace) => trace.status === 'error');
   const firstRequestMillis = requests[0]?.startMillis ?? 0;
-  // Where most failures start, and which version of that service served them.
-  const [originService] = countBy(failing, (trace) => trace.failure?.service)[0] ?? [];
-  const [originVersion] = countBy(failing, (trace) => trace.versions[originService])[0] ?? [];
+  // Where most failures start, and which version of that service served them, judged on the
+  // traces that reached every service (a callee's span may not have arrived for the others).
+  const reachedAll = failing.filter((trace) => trace.services.length >= 3);
+  const judged = reachedAll.length > 0 ? reachedAll : failing;
+  const [originService] = countBy(judged, (trace) => trace.failure?.service)[0] ?? [];
+  const [originVersion] = countBy(judged, (trace) => trace.versions[originService])[0] ?? [];
   // Since when: the first failure of that kind (a loaded machine may time out a request earlier).
   const sinceMillis = failing.find((trace) => trace.failure?.service === originService && trace.versions[originService] === originVersion)?.startMillis;
   const window = sinceMillis === undefined ? requests : requests.filter((trace) => trace.startMillis >= sinceMillis);

@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
 
 const exampleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+// If the demo fails half-way, no service is left running behind it.
+const running = new Set();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGTERM');
+});
+
 export async function freePort() {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -44,6 +50,8 @@ export async function startService({ name, script, register, port, version, env 
       OTEL_RESOURCE_ATTRIBUTES: `service.version=${version},deployment.environment.name=demo`,
     },
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   child.stderr.on('data', (chunk) => process.stderr.write(`[${name}] ${chunk}`));
   const url = `http://127.0.0.1:${port}`;
   await waitUntilHealthy(url, child, name);

@@ -41,7 +41,8 @@ describe('the incident demo', () => {
     expect(runs[0]!.report.planted).not.toEqual(runs[1]!.report.planted);
     for (const { report, stdout } of runs) {
       const { traceId, ...found } = report.found;
-      expect(found).toEqual(report.planted);
+      // On a mismatch, the printed investigation is what tells why.
+      expect({ found, investigation: stdout() }).toEqual({ found: report.planted, investigation: stdout() });
       expect(traceId).toMatch(/^[0-9a-f]{32}$/);
       const { accountType, flag, service, version } = report.planted;
       expect(stdout()).toContain(`Since ${service} ${version} started serving, requests from ${accountType} accounts with ${flag} on`);
@@ -104,6 +105,13 @@ describe('the incident demo', () => {
       expect(await page.locator('[data-testid=span-log]').count()).toBeGreaterThanOrEqual(3);
       await expect(page.locator('[data-testid=trace-summary]').textContent()).resolves.toContain(`fails in ${report.planted.service}`);
       await page.screenshot({ path: screenshotPath('viewer-trace.png') });
+      // A span opens to its attributes and events: orders' entry span has the flag evaluation.
+      const ordersEntry = page.locator('[data-testid=span-row][data-service=orders]').first();
+      await ordersEntry.locator('.span-head').click();
+      const details = await ordersEntry.locator('[data-testid=span-details]').textContent();
+      expect(details).toContain('request.id');
+      expect(details).toContain(`accountType${report.planted.accountType}`);
+      expect(details).toContain('feature_flag.evaluation');
 
       // A failing request's exemplar on the latency chart opens its trace.
       await page.goto(`${report.viewer}/#/metrics`);

@@ -41,7 +41,7 @@ export async function renderTrace(main, { id }) {
   const start = summary.startMillis;
   const total = Math.max(summary.durationMillis, 0.001);
   const rows = orderedWithDepth(spans).map(({ span, depth }) => {
-    const details = h('div', { class: 'details', hidden: true }, keyValues({ 'span.id': span.spanId, 'service.version': span.version, ...span.attributes }),
+    const details = h('div', { class: 'details', hidden: true, 'data-testid': 'span-details' }, keyValues({ 'span.id': span.spanId, 'service.version': span.version, ...span.attributes }),
       span.events.length ? h('div', {}, h('h4', {}, 'events'), span.events.map((event) => h('div', {}, h('b', {}, event.name), keyValues(event.attributes)))) : '');
     const bar = h('div', { class: 'bar-track' }, h('div', {
       class: `bar${span.status === 'error' ? ' error' : ''}`,
