@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 
 /**
  * Starts `node <args>` pinned to `core`, resolving once it reported "listening" on stderr. Its
@@ -49,4 +50,14 @@ export function loadTest(core, url, seconds, connections, cwd) {
   const result = spawnSync('taskset', ['-c', String(core), process.execPath, 'lib/load.mjs', url, String(seconds), String(connections)], { cwd, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`load test failed: ${result.stderr}`);
   return JSON.parse(result.stdout);
+}
+
+/** A port nothing listens on now (the OS picks it), for a service started next. */
+export async function freePort() {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
 }

@@ -14,6 +14,11 @@ export interface Diagnostics {
   warnOnce(key: string, message: string): void;
   /** Records a suppressed runtime failure: counted always, written rate-limited. */
   suppressed(key: string, error: unknown): void;
+  /**
+   * Writes one line per key with failures held back by the rate limit since its last line,
+   * with the total count; called at shutdown and exit, so no repeated failure goes unsaid.
+   */
+  reportHeldBack(): void;
   /** How many suppressed failures were seen per key. */
   readonly counters: ReadonlyMap<string, number>;
 }
@@ -65,6 +70,14 @@ export function createDiagnostics(
       lastWritten.set(key, { at: now, countAtWrite: count });
       const suffix = repeats > 0 ? ` (${repeats} more since the last report)` : '';
       write('warn', `${key}: ${describeError(error)}${suffix}`);
+    },
+    reportHeldBack() {
+      for (const [key, count] of counters) {
+        const last = lastWritten.get(key);
+        if (!last || last.countAtWrite === count) continue;
+        lastWritten.set(key, { at: last.at, countAtWrite: count });
+        write('warn', `${key}: ${count} times since start (${count - last.countAtWrite} after the last report)`);
+      }
     },
     counters,
   };

@@ -15,6 +15,7 @@ export type {
   SignalExportConfig,
   SignalLifecycle,
   ExportFailures,
+  ExitExport,
   ThreadlineOptions,
   TracesExporterName,
 } from './types';
@@ -38,8 +39,12 @@ export { sanitizeSql } from './sanitize-sql';
 export { createResourceAttributes } from './resource';
 export type { Diagnostics, DiagnosticsSink } from './diagnostics';
 export { createDiagnostics, describeError, errorTypeOf } from './diagnostics';
+export type { Guarded } from './guard';
+export { guard, guardedLoad } from './guard';
 export { runWithDeadline } from './deadline';
-export { markExiting, remainingExitMillis } from './exit-state';
+export { markExiting, markExitingWhileFlushing, remainingExitMillis } from './exit-state';
+export type { ExitSendResult } from './exit-export';
+export { sendAtExit } from './exit-export';
 export type { ProcessHooksOptions } from './process-hooks';
 export { installProcessHooks } from './process-hooks';
 export { getGlobalState, setGlobalState } from './global-state';
@@ -47,8 +52,16 @@ export type { ExportResponse, ExporterTransport } from './otlp/export-response';
 export { OtlpExportError, combineExportFailures } from './otlp/export-response';
 export type { OtlpHttpTransportOptions } from './otlp/http-transport';
 export { abortInFlightExports, createOtlpHttpTransport, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from './otlp/http-transport';
-export type { RetryPolicy } from './otlp/retrying-transport';
-export { createRetryingTransport, createSignalTransport, DEFAULT_RETRY_POLICY } from './otlp/retrying-transport';
+export type { RetryPolicy } from './otlp/retry-policy';
+export {
+  classifyConnectionError,
+  classifyHttpResponse,
+  DEFAULT_RETRY_POLICY,
+  RETRYABLE_CONNECTION_ERRORS,
+  RETRYABLE_HTTP_STATUS,
+  retryDelayMillis,
+} from './otlp/retry-policy';
+export { createRetryingTransport, createSignalTransport } from './otlp/retrying-transport';
 export { parseRetryAfter } from './otlp/retry-after';
 export { ProtobufWriter, millisToHrTime } from './otlp/protobuf-writer';
 export type { BatchingExporterOptions, EncodedBatch } from './otlp/batching-exporter';
@@ -69,6 +82,7 @@ export {
   setRequestAttributes,
   withRequestContext,
 } from './request-context';
+export { createRequestScope } from './request-scope';
 export type { OtlpSignal } from './otlp/otlp-exporter';
 export { OtlpExporter } from './otlp/otlp-exporter';
 export type { HttpRequestEnd } from './http-events';

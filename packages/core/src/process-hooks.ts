@@ -1,7 +1,8 @@
 import type { Diagnostics } from './diagnostics';
 import type { LifecycleResult } from './types';
 import { runWithDeadline } from './deadline';
-import { markExiting } from './exit-state';
+import { markExiting, markExitingWhileFlushing } from './exit-state';
+import { guard } from './guard';
 import { abortInFlightExports } from './otlp/http-transport';
 
 export interface ProcessHooksOptions {
@@ -11,6 +12,13 @@ export interface ProcessHooksOptions {
   shutdown: () => Promise<unknown>;
   /** True when something was recorded since the last flush; `beforeExit` flushes only then. */
   hasPendingWork: () => boolean;
+  /**
+   * At the `exit` event, whoever ends the process (`process.exit()` from the app's own
+   * handler, an uncaught exception): synchronous work only, the event loop is done.
+   */
+  onExit: () => void;
+  /** An uncaught exception or unhandled rejection, before Node's own handling (which still follows). */
+  onUncaught: (error: unknown, origin: string) => void;
   diagnostics: Diagnostics;
 }
 
@@ -22,7 +30,8 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * process ends exactly as it would have without Threadline (exit status 128 + signal number).
  * If the app's handler lets go of the signal while Threadline still flushes (it re-raises the
  * signal after its own clean-up), the flush finishes first, then the shutdown. A second signal
- * during the shutdown ends the process at once. `beforeExit` flushes pending work.
+ * during the shutdown ends the process at once. `beforeExit` flushes pending work; the `exit`
+ * event sends what is still undelivered synchronously.
  * Returns a function that removes every hook.
  */
 export function installProcessHooks(options: ProcessHooksOptions): () => void {
@@ -84,19 +93,28 @@ export function installProcessHooks(options: ProcessHooksOptions): () => void {
   const onBeforeExit = (): void => {
     if (flushingOnExit || !options.hasPendingWork()) return;
     flushingOnExit = true;
-    markExiting(options.timeoutMillis);
+    const endExiting = markExitingWhileFlushing(options.timeoutMillis);
     void runWithDeadline(options.flush, options.timeoutMillis).then((result) => {
       flushingOnExit = false;
+      endExiting();
       // The process is done; an export still waiting for its answer would only hold it open.
       if (result.status === 'timeout') abortInFlightExports();
       report(options.diagnostics, 'flush before exit', result);
     });
   };
   process.on('beforeExit', onBeforeExit);
+  const onExit = guard(options.diagnostics, 'sending telemetry at exit', options.onExit);
+  process.on('exit', onExit);
+  // The monitor sees the error and the context it was thrown in, and changes nothing about what
+  // Node (or the app's own `uncaughtException` handler) does next.
+  const onUncaught = guard(options.diagnostics, 'recording an uncaught exception', options.onUncaught);
+  process.on('uncaughtExceptionMonitor', onUncaught);
 
   return () => {
     removeSignalHandlers();
     process.removeListener('beforeExit', onBeforeExit);
+    process.removeListener('exit', onExit);
+    process.removeListener('uncaughtExceptionMonitor', onUncaught);
   };
 }
 

@@ -16,7 +16,7 @@ export interface RequestContext {
 }
 
 // createContextKey uses Symbol.for: a CommonJS and an ESM copy find the same entry.
-const REQUEST_CONTEXT_KEY = createContextKey('threadline.request-context');
+export const REQUEST_CONTEXT_KEY = createContextKey('threadline.request-context');
 
 export function createRequestContext(requestId: string, entrySpan: Span | undefined): RequestContext {
   return { requestId, entrySpan, attributes: {}, featureFlags: {}, version: 0 };

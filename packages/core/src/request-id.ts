@@ -12,20 +12,23 @@ export function isValidRequestId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_REQUEST_ID_LENGTH && SAFE_REQUEST_ID.test(value);
 }
 
-// Random hex is drawn in blocks (one call per 8 KiB of hex) and IDs are slices of it: a
-// substring of a flat string costs no copy and no per-ID conversion to hex.
+// Random bytes are drawn in blocks (one CSPRNG call per 4 KiB) and each ID is converted to hex
+// on its own with `Buffer#toString('hex', start, end)`: that makes a fresh flat string. Slicing
+// IDs out of one long hex string was as cheap, but each slice kept its whole 8 KiB block alive,
+// so an app (or an exemplar) holding one ID per request held 8 KiB per ID.
 const BLOCK_BYTES = 4096;
-let block = '';
+let block = Buffer.alloc(0);
 let offset = 0;
 
-/** `characters` random lowercase hex characters (from the system's CSPRNG). */
+/** `characters` (even) random lowercase hex characters, from the system's CSPRNG. */
 export function randomHex(characters: number): string {
-  if (offset + characters > block.length) {
-    block = randomBytes(BLOCK_BYTES).toString('hex');
+  const bytes = characters >> 1;
+  if (offset + bytes > block.length) {
+    block = randomBytes(BLOCK_BYTES);
     offset = 0;
   }
-  const hex = block.substring(offset, offset + characters);
-  offset += characters;
+  const hex = block.toString('hex', offset, offset + bytes);
+  offset += bytes;
   return hex;
 }
 

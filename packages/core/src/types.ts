@@ -67,6 +67,10 @@ export interface ThreadlineOptions {
   correlateConsole?: boolean;
   /** Inbound headers that may carry a request ID; the first is echoed and sent outbound. */
   requestIdHeaders?: string[];
+  /** `false` (edge mode): an inbound request starts a new trace linked to the caller's; inbound baggage is dropped. */
+  trustInboundContext?: boolean;
+  /** Hosts that receive `baggage`, `tracestate` and the request ID header on outbound calls (default `['*']`). */
+  contextAllowedHosts?: string[];
   /** Where spans go; `[]` or `['none']` turns export off (propagation keeps working). */
   tracesExporter?: TracesExporterName[];
   sampler?: SamplerName;
@@ -74,6 +78,8 @@ export interface ThreadlineOptions {
   propagators?: PropagatorName[];
   batchScheduleDelayMillis?: number;
   batchMaxQueueSize?: number;
+  /** Encoded bytes each export queue (spans, log records) may hold. */
+  exportQueueMaxBytes?: number;
   batchMaxExportBatchSize?: number;
   batchExportTimeoutMillis?: number;
   attributeValueLengthLimit?: number;
@@ -113,6 +119,9 @@ export interface ResolvedConfig {
   };
   /** Lowercase header names; never empty. */
   requestIdHeaders: string[];
+  trustInboundContext: boolean;
+  /** Lowercase host patterns (`*` for all, `*.suffix`, exact names). */
+  contextAllowedHosts: string[];
   sampler: SamplerName;
   samplerArg: number;
   propagators: PropagatorName[];
@@ -130,6 +139,8 @@ export interface ResolvedConfig {
 export interface BatchLimits {
   scheduleDelayMillis: number;
   maxQueueSize: number;
+  /** Encoded bytes waiting or in flight; past it new items are dropped (THREADLINE_EXPORT_QUEUE_MAX_BYTES). */
+  maxQueueBytes: number;
   maxExportBatchSize: number;
   exportTimeoutMillis: number;
 }
@@ -155,6 +166,20 @@ export interface SignalLifecycle {
   exportFailures(): ExportFailures;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
+  /**
+   * At the `exit` event, where nothing asynchronous runs any more: what is not known to be
+   * delivered, as encoded OTLP requests, for a synchronous send. Nothing is exported afterwards.
+   */
+  takeForExit?(): ExitExport[];
+}
+
+/** One OTLP/HTTP request left to send when the process exits, already encoded. */
+export interface ExitExport {
+  /** What it carries, for the line that says what was lost: `spans`, `log records`, `metric points`. */
+  what: string;
+  count: number;
+  body: Uint8Array;
+  export: SignalExportConfig;
 }
 
 /** How a flush or shutdown ended. Never a rejection. */

@@ -50,4 +50,18 @@ describe('diagnostics', () => {
       Date.now = realNow;
     }
   });
+
+  it('reports the failures the rate limit held back, with the total, once', () => {
+    const { lines, sink } = capture();
+    const diagnostics = createDiagnostics('info', sink, 60_000);
+    for (let i = 0; i < 5; i++) diagnostics.suppressed('http server failed', new Error('boom'));
+    diagnostics.suppressed('fetch failed', new Error('once'));
+    diagnostics.reportHeldBack();
+    diagnostics.reportHeldBack();
+    expect(lines).toEqual([
+      'threadline warn: http server failed: boom\n',
+      'threadline warn: fetch failed: once\n',
+      'threadline warn: http server failed: 5 times since start (4 after the last report)\n',
+    ]);
+  });
 });

@@ -97,6 +97,7 @@ export function createLogPipeline(config: ResolvedConfig, resourceAttributes: At
     sink,
     hasPendingWork: () => pending > 0,
     exportFailures: () => combineExportFailures(direct ? [...otlpExporters, direct] : otlpExporters),
+    takeForExit: () => (direct?.takeUndelivered() ?? []).map(({ body, count }) => ({ what: 'log records', count, body, export: config.logs })),
     forceFlush: async () => {
       pending = 0;
       await Promise.all([provider?.forceFlush(), direct?.forceFlush()]);

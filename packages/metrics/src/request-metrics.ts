@@ -1,8 +1,8 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { HttpRequestEnd } from '@threadline/core';
-import { HTTP_REQUEST_END_CHANNEL, getRequestContext } from '@threadline/core';
+import type { Diagnostics, HttpRequestEnd } from '@threadline/core';
+import { HTTP_REQUEST_END_CHANNEL, getRequestContext, guard } from '@threadline/core';
 import type { DurationHistogram } from './duration-histograms';
 import { DB_METRIC_ATTRIBUTES } from './semantic-conventions';
 
@@ -10,12 +10,13 @@ import { DB_METRIC_ATTRIBUTES } from './semantic-conventions';
  * HTTP server and client request durations, from the HTTP instrumentations' end-of-request
  * events (every request, sampled or not), with an exemplar for sampled ones.
  */
-export function recordHttpDurations(server: DurationHistogram, client: DurationHistogram, onRecord: () => void): () => void {
-  const onEnd = (message: unknown): void => {
+export function recordHttpDurations(server: DurationHistogram, client: DurationHistogram, onRecord: () => void, diagnostics: Diagnostics): () => void {
+  // Guarded: Node re-throws a channel subscriber's error as an uncaughtException.
+  const onEnd = guard(diagnostics, 'HTTP duration metrics', (message: unknown): void => {
     const event = message as HttpRequestEnd;
     onRecord();
     (event.kind === 'server' ? server : client).record(event.durationSeconds, event.attributes, event.spanContext, event.requestId);
-  };
+  });
   diagnosticsChannel.subscribe(HTTP_REQUEST_END_CHANNEL.name, onEnd);
   return () => diagnosticsChannel.unsubscribe(HTTP_REQUEST_END_CHANNEL.name, onEnd);
 }

@@ -1,6 +1,6 @@
 export type { ThreadlineHandle } from './types';
 export type { LifecycleResult, ResolvedConfig, ThreadlineOptions } from '@threadline/core';
-export { start } from './start';
+export { getTelemetry, start } from './start';
 export type { Logger, LogFields, LogLevelName } from '@threadline/log-correlation';
 export type { RequestAttributeValue } from '@threadline/core';
 export { logger } from './logger';

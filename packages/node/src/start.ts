@@ -1,5 +1,6 @@
 import type { Diagnostics, ExportFailures, LifecycleResult, ResolvedConfig, ThreadlineOptions } from '@threadline/core';
 import {
+  DEFAULT_EXPORT_TIMEOUT_MILLIS,
   abortInFlightExports,
   combineExportFailures,
   createDiagnostics,
@@ -9,18 +10,30 @@ import {
   installProcessHooks,
   markExiting,
   readAppPackage,
+  remainingExitMillis,
   resolveConfig,
   runWithDeadline,
+  sendAtExit,
   setGlobalState,
 } from '@threadline/core';
 import { setUpLogCorrelation } from '@threadline/log-correlation';
 import { createMetrics } from '@threadline/metrics';
 import { createTracing } from '@threadline/tracing';
-import { registerLogging } from './logger';
+import { recordCrash } from './crash-record';
+import { logger, registerLogging } from './logger';
 import { routeOpenTelemetryDiagnostics } from './otel-diagnostics';
 import type { ThreadlineHandle } from './types';
 
 const HANDLE_KEY = 'handle';
+
+/**
+ * The handle of the Threadline running in this process, however it was started (`start()`,
+ * `--import` or `--require @threadline/node/register`), or undefined before it starts. Getting
+ * it this way never starts a second one.
+ */
+export function getTelemetry(): ThreadlineHandle | undefined {
+  return getGlobalState<{ handle: ThreadlineHandle }>(HANDLE_KEY)?.handle;
+}
 
 /**
  * Starts Threadline: resolves the configuration once, builds tracing, installs the shutdown
@@ -78,15 +91,37 @@ function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): 
   let shutdownResult: Promise<LifecycleResult> | undefined;
   const shutdown = (): Promise<LifecycleResult> => {
     shutdownResult ??= (() => {
-      removeHooks();
       markExiting(config.shutdownTimeoutMillis);
       return measured(shutdownAll).then((result) => {
+        // The hooks stay until the shutdown is over: a process.exit() meanwhile still sends
+        // what is left, from the exit event.
+        removeHooks();
         // Past the deadline, an export still waiting for its answer would only hold the process open.
         if (result.status === 'timeout') abortInFlightExports();
+        diagnostics.reportHeldBack();
         return result;
       });
     })();
     return shutdownResult;
+  };
+
+  /**
+   * The exit event: whoever ends the process, what finished before it is sent, synchronously,
+   * within what is left of the shutdown deadline; what could not be is said in one line.
+   */
+  const sendUndeliveredAtExit = (): void => {
+    const undelivered = signals.flatMap((signal) => signal.takeForExit?.() ?? []);
+    if (undelivered.length > 0) {
+      // 0 means no limit, which an exit cannot have: then the export timeout bounds it.
+      const limit = config.shutdownTimeoutMillis || config.traces.timeoutMillis || DEFAULT_EXPORT_TIMEOUT_MILLIS;
+      const timeoutMillis = Math.min(limit, remainingExitMillis() ?? limit);
+      const { lost } = sendAtExit(undelivered, timeoutMillis);
+      if (lost.size > 0) {
+        const what = [...lost].map(([kind, count]) => `${count} ${kind}`).join(', ');
+        diagnostics.warn(`the process exited before ${what} could be sent (within ${timeoutMillis} ms); they are lost`);
+      }
+    }
+    diagnostics.reportHeldBack();
   };
   const forceFlush = (): Promise<LifecycleResult> =>
     shutdownResult ? shutdownResult : measured(flushAll);
@@ -97,6 +132,8 @@ function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics): 
     flush: flushAll,
     shutdown: () => shutdown(),
     hasPendingWork: () => signals.some((signal) => signal.hasPendingWork()),
+    onExit: sendUndeliveredAtExit,
+    onUncaught: (error, origin) => recordCrash(logger, error, origin),
     diagnostics,
   });
   diagnostics.debug(`started for service ${config.serviceName}; traces to ${config.traces.exporters.join(',') || 'nowhere'}`);

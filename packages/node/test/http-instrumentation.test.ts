@@ -40,6 +40,13 @@ describe('automatic HTTP instrumentation', () => {
     calls.length = 0;
   });
 
+  /** The call the app made to `path`; failing when it made none, so an absence check proves something. */
+  function callTo(path: string): DownstreamCall {
+    const call = calls.find((candidate) => candidate.path === path);
+    if (!call) throw new Error(`the app made no call to ${path}; calls: ${calls.map((candidate) => candidate.path).join(', ') || 'none'}`);
+    return call;
+  }
+
   /** Starts http-app with FRAMEWORK, sends `requests`, stops it with SIGTERM, returns its spans. */
   async function exercise(file: string, framework: string, requests: [string, Record<string, string>?][], env: Record<string, string> = {}) {
     const loaderFlag = file.endsWith('.mjs') ? '--import' : '--require';
@@ -121,7 +128,7 @@ describe('automatic HTTP instrumentation', () => {
 
       // An ignored path yields no span, nor do the calls made while serving it.
       expect(byPath(spans, '/health')).toBeUndefined();
-      expect(calls.find((call) => call.path === '/from-health')?.traceparent).toBeUndefined();
+      expect(callTo('/from-health').traceparent).toBeUndefined();
 
       // A refused connection is a failed client span under the server span that made it.
       const unreachable = byPath(spans, '/unreachable')!;
@@ -138,7 +145,7 @@ describe('automatic HTTP instrumentation', () => {
   it('turns instrumentations off by name (OTEL_NODE_DISABLED_INSTRUMENTATIONS)', async () => {
     const { spans } = await exercise('http-app.cjs', 'node', [['/orders/1']], { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http' });
     expect(spans.map((span) => [span.kind, span.attributes['url.full']])).toEqual([[CLIENT, `${downstreamUrl}/price`]]);
-    expect(calls.find((call) => call.path === '/stock')?.traceparent).toBeUndefined();
+    expect(callTo('/stock').traceparent).toBeUndefined();
   });
 
   it('turns on only the named instrumentations (OTEL_NODE_ENABLED_INSTRUMENTATIONS)', async () => {
@@ -148,6 +155,6 @@ describe('automatic HTTP instrumentation', () => {
     expect(server.name).toBe('GET');
     expect(server.attributes['http.route']).toBeUndefined();
     expect(spans.filter((span) => span.kind === CLIENT).map((span) => span.attributes['url.full'])).toEqual([`${downstreamUrl}/stock`]);
-    expect(calls.find((call) => call.path === '/price')?.traceparent).toBeUndefined();
+    expect(callTo('/price').traceparent).toBeUndefined();
   });
 });

@@ -3,7 +3,8 @@ import { startOtlpReceiver } from '@threadline/testing';
 import type { RunningApp } from './helpers/run-app';
 import { runApp, startApp } from './helpers/run-app';
 
-const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
+// Sampled (01) and, since Threadline draws trace IDs from the CSPRNG, random (02).
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-03$/;
 
 describe('W3C trace-context and baggage between services', () => {
   let receiver: OtlpReceiver;

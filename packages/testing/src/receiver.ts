@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { OTLP_SIGNAL_PATHS, decodeRequestBody, flattenLogRecords, flattenMetrics, flattenSpans } from './decode';
 import type { Fault, ReceivedLogRecord, ReceivedMetric, ReceivedRequest, ReceivedSpan, ReceiverOptions, Signal } from './types';
 import { waitFor } from './wait-for';
@@ -83,7 +84,7 @@ export class OtlpReceiver {
   }
 
   private accepted(signal: Signal): ReceivedRequest[] {
-    return this.requests.filter((request) => request.signal === signal && (request.fault?.status ?? 200) < 300 && !request.fault?.reset && !request.fault?.hang);
+    return this.requests.filter((request) => request.signal === signal && (request.fault?.status ?? 200) < 300 && !request.fault?.reset && !request.fault?.hang && !request.fault?.trickle);
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
@@ -118,15 +119,47 @@ export class OtlpReceiver {
       this.hanging.add(response);
       return;
     }
+    if (fault?.trickle) {
+      this.trickle(response);
+      return;
+    }
     const send = (): void => {
       const status = fault?.status ?? 200;
       const headers: Record<string, string> = { 'Content-Type': isJson ? 'application/json' : 'application/x-protobuf' };
       if (fault?.retryAfter !== undefined) headers['Retry-After'] = fault.retryAfter;
+      let body: Buffer | string | undefined = isJson ? '{}' : undefined;
+      if (fault?.partialSuccess) body = partialSuccessBody(signal, fault.partialSuccess, isJson);
+      if (fault?.responseBytes !== undefined) {
+        body = Buffer.alloc(fault.responseBytes, 0x20);
+        if (fault.gzipResponse) {
+          body = gzipSync(body);
+          headers['Content-Encoding'] = 'gzip';
+        }
+      }
       // An empty body is a valid, fully successful Export*ServiceResponse in both encodings.
-      response.writeHead(status, headers).end(isJson ? '{}' : undefined);
+      response.writeHead(status, headers).end(body);
     };
     if (fault?.delayMillis) setTimeout(send, fault.delayMillis);
     else send();
+  }
+
+  /** Headers at once, then one byte of a 1 KiB body a second until done or stopped. */
+  private trickle(response: ServerResponse): void {
+    this.hanging.add(response);
+    response.writeHead(200, { 'Content-Type': 'application/x-protobuf', 'Content-Length': '1024' });
+    response.flushHeaders();
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (response.destroyed || sent >= 1024) {
+        clearInterval(timer);
+        if (!response.destroyed) response.end();
+        this.hanging.delete(response);
+        return;
+      }
+      response.write(' ');
+      sent++;
+    }, 1000);
+    response.on('close', () => clearInterval(timer));
   }
 
   private takeFault(): Fault | undefined {
@@ -138,6 +171,27 @@ export class OtlpReceiver {
     }
     return { ...fault };
   }
+}
+
+// ExportTrace/Metrics/LogsServiceResponse: field 1 partial_success { 1: rejected count, 2: error_message }.
+const REJECTED_FIELD: Record<Signal, string> = { traces: 'rejectedSpans', metrics: 'rejectedDataPoints', logs: 'rejectedLogRecords' };
+
+function partialSuccessBody(signal: Signal, partial: { rejected: number; message: string }, isJson: boolean): Buffer | string {
+  if (isJson) return JSON.stringify({ partialSuccess: { [REJECTED_FIELD[signal]]: partial.rejected, errorMessage: partial.message } });
+  const message = Buffer.from(partial.message);
+  const inner = Buffer.concat([Buffer.from([0x08]), varint(partial.rejected), Buffer.from([0x12]), varint(message.length), message]);
+  return Buffer.concat([Buffer.from([0x0a]), varint(inner.length), inner]);
+}
+
+function varint(value: number): Buffer {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest > 0x7f) {
+    bytes.push((rest & 0x7f) | 0x80);
+    rest = Math.floor(rest / 128);
+  }
+  bytes.push(rest);
+  return Buffer.from(bytes);
 }
 
 /** Creates and starts a receiver. */

@@ -63,7 +63,8 @@ export interface ReceivedMetric {
 
 /**
  * How the receiver misbehaves, for testing exporters: answer with a status (and optional
- * Retry-After), answer late, never answer, or drop the connection. `times` limits how many
+ * Retry-After), answer late, never answer, drop the connection, trickle the answer, send an
+ * oversized (or gzip-bomb) body, or report a partial success. `times` limits how many
  * requests get the fault (default: all until cleared).
  */
 export interface Fault {
@@ -72,6 +73,14 @@ export interface Fault {
   delayMillis?: number;
   hang?: boolean;
   reset?: boolean;
+  /** Answer 200, then send the body one byte a second (a collector behind a stalled link). */
+  trickle?: boolean;
+  /** Answer with a response body of this many bytes (after decompression, when `gzipResponse`). */
+  responseBytes?: number;
+  /** Gzip the `responseBytes` body (`Content-Encoding: gzip`): small on the wire, large once read. */
+  gzipResponse?: boolean;
+  /** Answer 200 with an OTLP partial success: this many items rejected, with this message. */
+  partialSuccess?: { rejected: number; message: string };
   times?: number;
 }
 

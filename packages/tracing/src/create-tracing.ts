@@ -5,6 +5,7 @@ import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Attributes, Diagnostics, ResolvedConfig } from '@threadline/core';
 import { THREADLINE_VERSION, combineExportFailures } from '@threadline/core';
+import { GuardedSpanProcessor } from './guarded-span-processor';
 import { HexBlockIdGenerator } from './id-generator';
 import { InstrumentationSampler } from './instrumentation-sampler';
 import { DbQueryRedactor } from './db/db-query-redactor';
@@ -14,6 +15,7 @@ import { OtlpProtobufSpanProcessor } from './otlp-span-processor';
 import { PendingWorkCounter } from './pending-work';
 import { createPropagator } from './propagator';
 import { createSampler } from './sampler';
+import { SpanStarter } from './span-starter';
 import type { Tracing } from './types';
 
 /**
@@ -32,15 +34,17 @@ export function createTracing(
   const spanProcessors: SpanProcessor[] = [pending, new DbQueryRedactor(), ...extraSpanProcessors];
   const exports = createSpanExports(config, diagnostics);
   spanProcessors.push(...exports.processors);
+  const sampler = new InstrumentationSampler(createSampler(config.sampler, config.samplerArg));
+  const idGenerator = new HexBlockIdGenerator();
   const provider = new TracerProvider({
     resource: resourceFromAttributes(resourceAttributes),
-    sampler: new InstrumentationSampler(createSampler(config.sampler, config.samplerArg)),
-    idGenerator: new HexBlockIdGenerator(),
+    sampler,
+    idGenerator,
     spanLimits: {
       attributeValueLengthLimit: config.limits.attributeValueLengthLimit,
       attributeCountLimit: config.limits.attributeCountLimit,
     },
-    spanProcessors,
+    spanProcessors: spanProcessors.map((processor) => new GuardedSpanProcessor(processor, diagnostics)),
   });
 
   const contextManager = new AsyncLocalStorageContextManager().enable();
@@ -56,9 +60,11 @@ export function createTracing(
       'another tracer provider was registered before Threadline started; spans created through @opentelemetry/api go to it, not to Threadline',
     );
   }
+  const tracer = provider.getTracer('@threadline/tracing', THREADLINE_VERSION);
   const disableInstrumentations = enableInstrumentations({
     provider,
-    tracer: provider.getTracer('@threadline/tracing', THREADLINE_VERSION),
+    tracer,
+    spans: new SpanStarter(tracer, sampler, idGenerator),
     contextManager,
     config,
     diagnostics,
@@ -68,6 +74,7 @@ export function createTracing(
     provider,
     hasPendingWork: () => pending.hasPendingWork(),
     exportFailures: () => combineExportFailures(exports.failing),
+    takeForExit: () => exports.atExit.flatMap((processor) => processor.takeForExit()),
     forceFlush: () => provider.forceFlush(),
     shutdown: () => {
       disableInstrumentations();
@@ -83,6 +90,8 @@ export function createTracing(
 function createSpanExports(config: ResolvedConfig, diagnostics: Diagnostics) {
   const processors: SpanProcessor[] = [];
   const failing: { failedExports: number; lastError: string | undefined }[] = [];
+  // The protobuf path queues encoded bytes, which the exit event can still send synchronously.
+  const atExit: OtlpProtobufSpanProcessor[] = [];
   const batched = (exporter: SpanExporter) =>
     new BatchSpanProcessor({
       exporter,
@@ -102,7 +111,8 @@ function createSpanExports(config: ResolvedConfig, diagnostics: Diagnostics) {
       const processor = new OtlpProtobufSpanProcessor(config.traces, config.batch, diagnostics);
       processors.push(processor);
       failing.push(processor);
+      atExit.push(processor);
     }
   }
-  return { processors, failing };
+  return { processors, failing, atExit };
 }

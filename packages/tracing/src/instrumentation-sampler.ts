@@ -14,9 +14,21 @@ import { SamplingDecision } from '@opentelemetry/sdk-trace';
 const CONNECTION_SPAN_NAMES = new Set(['redis-connect', 'pg.connect', 'pg-pool.connect']);
 
 export class InstrumentationSampler implements Sampler {
+  private nextResult: SamplingResult | undefined;
+
   constructor(private readonly delegate: Sampler) {}
 
+  /** The result the next `shouldSample` returns: the decision was taken before the span started. */
+  useNextResult(result: SamplingResult | undefined): void {
+    this.nextResult = result;
+  }
+
   shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
+    const preset = this.nextResult;
+    if (preset !== undefined) {
+      this.nextResult = undefined;
+      return preset;
+    }
     if (CONNECTION_SPAN_NAMES.has(spanName) && !trace.getSpanContext(context)) {
       return { decision: SamplingDecision.NOT_RECORD };
     }

@@ -1,4 +1,5 @@
 import type { InstrumentationName } from '@threadline/core';
+import { guardedLoad } from '@threadline/core';
 import { enableDbInstrumentations } from './db/db-instrumentations';
 import { instrumentFastify } from './http/fastify-route';
 import { instrumentFetch } from './http/fetch-client';
@@ -22,11 +23,8 @@ export function enableInstrumentations(context: InstrumentationContext): () => v
   const disablers: (() => void)[] = [];
   for (const name of context.config.instrumentations) {
     for (const instrument of BY_NAME[name] ?? []) {
-      try {
-        disablers.push(instrument(context));
-      } catch (error) {
-        context.diagnostics.suppressed(`could not enable the ${name} instrumentation`, error);
-      }
+      const disable = guardedLoad(context.diagnostics, `enabling the ${name} instrumentation`, () => instrument(context));
+      if (disable) disablers.push(disable);
     }
   }
   disablers.push(enableDbInstrumentations(context.config.instrumentations, context.provider, context.diagnostics));

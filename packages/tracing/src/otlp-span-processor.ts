@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, TraceFlags, context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { BatchLimits, Diagnostics, SignalExportConfig } from '@threadline/core';
+import type { BatchLimits, Diagnostics, ExitExport, SignalExportConfig } from '@threadline/core';
 import { BatchingOtlpExporter } from '@threadline/core';
 import { SpanBatch } from './span-protobuf';
 
@@ -14,7 +14,11 @@ const UNTRACED = suppressTracing(ROOT_CONTEXT);
 export class OtlpProtobufSpanProcessor implements SpanProcessor {
   private readonly exporter: BatchingOtlpExporter<ReadableSpan>;
 
-  constructor(config: SignalExportConfig, batching: BatchLimits, diagnostics: Diagnostics) {
+  constructor(
+    private readonly config: SignalExportConfig,
+    batching: BatchLimits,
+    diagnostics: Diagnostics,
+  ) {
     this.exporter = new BatchingOtlpExporter({
       what: 'spans',
       queueSizeVariable: 'OTEL_BSP_MAX_QUEUE_SIZE',
@@ -42,6 +46,11 @@ export class OtlpProtobufSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if (span.spanContext().traceFlags & TraceFlags.SAMPLED) this.exporter.offer(span);
+  }
+
+  /** At the exit event: the spans not delivered yet, encoded (see SignalLifecycle.takeForExit). */
+  takeForExit(): ExitExport[] {
+    return this.exporter.takeUndelivered().map(({ body, count }) => ({ what: 'spans', count, body, export: this.config }));
   }
 
   forceFlush(): Promise<void> {

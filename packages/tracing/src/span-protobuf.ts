@@ -94,6 +94,8 @@ function writeStatus(writer: ProtobufWriter, status: SpanStatus): void {
 export class SpanBatch {
   private readonly groups = new Map<Resource, Map<Scope, ProtobufWriter>>();
   count = 0;
+  /** Encoded bytes so far, for the queue's byte bound. */
+  byteLength = 0;
 
   add(span: ReadableSpan): void {
     let scopes = this.groups.get(span.resource);
@@ -113,6 +115,7 @@ export class SpanBatch {
       spans.truncate(before);
       throw error;
     }
+    this.byteLength += spans.length - before;
     this.count++;
   }
 

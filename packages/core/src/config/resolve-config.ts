@@ -125,6 +125,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
       batch: {
         scheduleDelayMillis: get('logBatchScheduleDelayMillis'),
         maxQueueSize: get('logBatchMaxQueueSize'),
+        maxQueueBytes: get('exportQueueMaxBytes'),
         maxExportBatchSize: Math.min(get<number>('logBatchMaxExportBatchSize'), get<number>('logBatchMaxQueueSize')),
         exportTimeoutMillis: get('logBatchExportTimeoutMillis'),
       },
@@ -141,12 +142,15 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage): Resolve
       runtime: get('runtimeMetrics'),
     },
     requestIdHeaders: requestIdHeaders(get<string[]>('requestIdHeaders')),
+    trustInboundContext: get('trustInboundContext'),
+    contextAllowedHosts: get<string[]>('contextAllowedHosts').map((host) => host.toLowerCase()),
     sampler: get('sampler'),
     samplerArg: get('samplerArg'),
     propagators: get<ResolvedConfig['propagators']>('propagators').filter((name) => name !== 'none'),
     batch: {
       scheduleDelayMillis: get('batchScheduleDelayMillis'),
       maxQueueSize: batchQueue,
+      maxQueueBytes: get('exportQueueMaxBytes'),
       // The specification requires the batch to fit in the queue.
       maxExportBatchSize: Math.min(get<number>('batchMaxExportBatchSize'), batchQueue),
       exportTimeoutMillis: get('batchExportTimeoutMillis'),

@@ -39,6 +39,8 @@ export const DEFAULT_EXPORT_TIMEOUT_MILLIS = 10_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5_000;
 /** The spec leaves attribute length unlimited; an unbounded string can blow a batch past the backend's limit. */
 export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
+/** 2048 queued spans average well under 1 KiB each; log records can be far larger. */
+export const DEFAULT_EXPORT_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Instrumentations Threadline ships, by the names OTEL_NODE_*_INSTRUMENTATIONS use. */
 export const INSTRUMENTATION_NAMES = ['http', 'undici', 'express', 'fastify', 'pg', 'mysql2', 'ioredis', 'redis', 'pino', 'winston'] as const;
@@ -79,6 +81,7 @@ export const SETTINGS: readonly Setting[] = [
   { option: 'propagators', env: 'OTEL_PROPAGATORS', defaultValue: ['tracecontext', 'baggage'], defaultText: '`tracecontext,baggage`', meaning: 'Comma-separated: `tracecontext`, `baggage`, `none`.', parse: parseEnumList(['tracecontext', 'baggage', 'none'] as const) },
   { option: 'batchScheduleDelayMillis', env: 'OTEL_BSP_SCHEDULE_DELAY', defaultValue: 5000, defaultText: '`5000`', meaning: 'Milliseconds between two batch exports of spans.', parse: parseNonNegativeInteger },
   { option: 'batchMaxQueueSize', env: 'OTEL_BSP_MAX_QUEUE_SIZE', defaultValue: 2048, defaultText: '`2048`', meaning: 'Spans kept waiting for export; beyond it new spans are dropped and counted.', parse: parsePositiveInteger },
+  { option: 'exportQueueMaxBytes', env: 'THREADLINE_EXPORT_QUEUE_MAX_BYTES', defaultValue: DEFAULT_EXPORT_QUEUE_MAX_BYTES, defaultText: `\`${DEFAULT_EXPORT_QUEUE_MAX_BYTES}\` (16 MiB)`, meaning: 'Encoded bytes each OTLP/HTTP protobuf export queue (spans; log records) may hold, waiting or in flight; beyond it new items are dropped and counted, so a slow collector and large records cannot grow memory past it.', parse: parsePositiveInteger },
   { option: 'batchMaxExportBatchSize', env: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', defaultValue: 512, defaultText: '`512`', meaning: 'Spans in one export request (at most the queue size).', parse: parsePositiveInteger },
   { option: 'batchExportTimeoutMillis', env: 'OTEL_BSP_EXPORT_TIMEOUT', defaultValue: 30_000, defaultText: '`30000`', meaning: 'Milliseconds the batch processor waits for one export.', parse: parseNonNegativeInteger },
   { option: 'logsExporter', env: 'OTEL_LOGS_EXPORTER', defaultValue: ['otlp'], defaultText: '`otlp`', meaning: 'Comma-separated: `otlp`, `console`, `none`. Where log records go besides stdout.', parse: parseEnumList(['otlp', 'console', 'none'] as const) },
@@ -95,6 +98,8 @@ export const SETTINGS: readonly Setting[] = [
   { option: 'prettyLogs', env: 'THREADLINE_LOG_PRETTY', defaultValue: false, defaultText: '`false`', meaning: 'Human-readable log lines for a terminal instead of JSON.', parse: parseBoolean },
   { option: 'correlateConsole', env: 'THREADLINE_CONSOLE', defaultValue: false, defaultText: '`false`', meaning: 'Turn `console.log/info/warn/error/debug` into correlated JSON lines (and OTLP log records).', parse: parseBoolean },
   { option: 'requestIdHeaders', env: 'THREADLINE_REQUEST_ID_HEADERS', defaultValue: ['x-request-id'], defaultText: '`x-request-id`', meaning: 'Comma-separated inbound headers that may carry a request ID, first match wins; the first is echoed on responses and sent on outbound calls.', parse: parseStringList },
+  { option: 'trustInboundContext', env: 'THREADLINE_TRUST_INBOUND_CONTEXT', defaultValue: true, defaultText: '`true`', meaning: 'Continue the trace an inbound request names (`traceparent`) and keep its baggage. `false` is edge mode for public endpoints: each inbound request starts a new trace linked to the caller\'s, and inbound baggage is dropped, so a caller cannot force sampling or plant baggage.', parse: parseBoolean },
+  { option: 'contextAllowedHosts', env: 'THREADLINE_CONTEXT_ALLOWED_HOSTS', defaultValue: ['*'], defaultText: '`*` (every host)', meaning: 'Comma-separated hosts that outbound HTTP and fetch calls send `baggage`, `tracestate` and the request ID header to (`api.internal`, `*.svc.cluster.local`); `traceparent` goes to every host.', parse: parseStringList },
   { option: 'attributeValueLengthLimit', env: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', defaultValue: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, defaultText: `\`${DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT}\``, meaning: 'Longest string attribute value kept; longer values are truncated.', parse: parsePositiveInteger },
   { option: 'attributeCountLimit', env: 'OTEL_ATTRIBUTE_COUNT_LIMIT', defaultValue: 128, defaultText: '`128`', meaning: 'Attributes kept per span; more are dropped.', parse: parsePositiveInteger },
   { option: 'enabledInstrumentations', env: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', defaultValue: [...INSTRUMENTATION_NAMES], defaultText: 'all: `' + INSTRUMENTATION_NAMES.join(',') + '`', meaning: 'Comma-separated instrumentations to turn on; the others stay off.', parse: parseEnumList(INSTRUMENTATION_NAMES) },

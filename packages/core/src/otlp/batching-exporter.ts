@@ -7,6 +7,8 @@ import { createSignalTransport } from './retrying-transport';
 /** Items encoded into one OTLP export request. */
 export interface EncodedBatch<Item> {
   readonly count: number;
+  /** Bytes encoded so far, counted against the queue's byte limit. */
+  readonly byteLength: number;
   add(item: Item): void;
   /** The request body; the batch is not added to afterwards. */
   seal(): Uint8Array;
@@ -32,18 +34,23 @@ const MAX_CONCURRENT_EXPORTS = 2;
 /**
  * OTLP/HTTP protobuf export of items encoded as they arrive: only bytes wait for export. The
  * batch size, queue limit, schedule delay and export timeout mean what the SDK's batch
- * processors make of the OTEL_BSP_* / OTEL_BLRP_* variables; items past the queue limit are
- * dropped and counted; failures are counted and reported rate-limited.
+ * processors make of the OTEL_BSP_* / OTEL_BLRP_* variables; items past the queue limit, or
+ * past its byte limit (encoded bytes waiting or in flight), are dropped and counted; failures
+ * are counted and reported rate-limited.
  */
 export class BatchingOtlpExporter<Item> {
   private batch: EncodedBatch<Item>;
   private readonly waiting: { body: Uint8Array; count: number }[] = [];
   private waitingCount = 0;
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Bytes sealed and not yet answered: waiting or in flight. */
+  private sealedBytes = 0;
+  /** Requests being sent, with their bodies: at exit, an answer not read yet is no delivery. */
+  private readonly inFlight = new Map<Promise<void>, { body: Uint8Array; count: number }>();
   private timer: NodeJS.Timeout | undefined;
   private transport: ExporterTransport | undefined;
   private readonly timeoutMillis: number;
   private readonly queueFull: Error;
+  private readonly queueBytesFull: Error;
   private isShutdown = false;
   failedExports = 0;
   dropped = 0;
@@ -54,14 +61,16 @@ export class BatchingOtlpExporter<Item> {
     const limits = [options.export.timeoutMillis, options.limits.exportTimeoutMillis].filter((millis) => millis > 0);
     this.timeoutMillis = limits.length > 0 ? Math.min(...limits) : 0;
     this.queueFull = new Error(`the ${options.what} export queue is full (${options.queueSizeVariable}); ${options.what} were dropped`);
+    this.queueBytesFull = new Error(`the ${options.what} export queue holds ${options.limits.maxQueueBytes} bytes, its limit (THREADLINE_EXPORT_QUEUE_MAX_BYTES); ${options.what} were dropped`);
   }
 
   offer(item: Item): void {
     if (this.isShutdown) return;
     const { limits, diagnostics, what } = this.options;
-    if (this.batch.count + this.waitingCount >= limits.maxQueueSize) {
+    const itemsFull = this.batch.count + this.waitingCount >= limits.maxQueueSize;
+    if (itemsFull || this.sealedBytes + this.batch.byteLength >= limits.maxQueueBytes) {
       this.dropped++;
-      diagnostics.suppressed(`${what} export queue full`, this.queueFull);
+      diagnostics.suppressed(`${what} export queue full`, itemsFull ? this.queueFull : this.queueBytesFull);
       return;
     }
     try {
@@ -76,7 +85,7 @@ export class BatchingOtlpExporter<Item> {
 
   async forceFlush(): Promise<void> {
     this.seal();
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight.keys());
   }
 
   async shutdown(): Promise<void> {
@@ -86,6 +95,30 @@ export class BatchingOtlpExporter<Item> {
     this.transport?.shutdown();
   }
 
+  /**
+   * For the `exit` event: every item not known to be delivered, as request bodies (the batch
+   * being filled, sealed; the batches waiting; those being sent, whose answer will not be read
+   * now). Nothing is accepted afterwards. A request that was being sent is sent again, so a
+   * backend may receive it twice rather than not at all.
+   */
+  takeUndelivered(): { body: Uint8Array; count: number }[] {
+    this.isShutdown = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const undelivered = [...this.inFlight.values(), ...this.waiting.splice(0)];
+    this.inFlight.clear();
+    this.waitingCount = 0;
+    this.sealedBytes = 0;
+    if (this.batch.count > 0) {
+      try {
+        undelivered.push({ body: batch.seal(), count: batch.count });
+      } catch (error) {
+        this.options.diagnostics.suppressed(`${this.options.what} encoding failed`, error);
+      }
+    }
+    return undelivered;
+  }
+
   private seal(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -93,8 +126,10 @@ export class BatchingOtlpExporter<Item> {
     const batch = this.batch;
     this.batch = this.options.newBatch();
     try {
-      this.waiting.push({ body: batch.seal(), count: batch.count });
+      const body = batch.seal();
+      this.waiting.push({ body, count: batch.count });
       this.waitingCount += batch.count;
+      this.sealedBytes += body.byteLength;
     } catch (error) {
       this.options.diagnostics.suppressed(`${this.options.what} encoding failed`, error);
       return;
@@ -109,10 +144,11 @@ export class BatchingOtlpExporter<Item> {
       const sending: Promise<void> = this.options
         .detached(() => this.send(body))
         .finally(() => {
+          this.sealedBytes -= body.byteLength;
           this.inFlight.delete(sending);
           this.sendWaiting();
         });
-      this.inFlight.add(sending);
+      this.inFlight.set(sending, { body, count });
     }
   }
 

@@ -4,7 +4,7 @@ import type * as zlib from 'node:zlib';
 import type { Compression } from '../types';
 import type { ExportResponse, ExporterTransport } from './export-response';
 import { OtlpExportError } from './export-response';
-import { parseRetryAfter } from './retry-after';
+import { classifyConnectionError, classifyHttpResponse } from './retry-policy';
 import { THREADLINE_VERSION } from '../version';
 
 export interface OtlpHttpTransportOptions {
@@ -18,10 +18,7 @@ export interface OtlpHttpTransportOptions {
 export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 /** OTLP/HTTP: read at most 4 MiB of a response, after decompression. */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
-/** The OTLP specification's retryable statuses. */
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
-const RETRYABLE_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);
-const USER_AGENT = `threadline/${THREADLINE_VERSION} (Node.js ${process.versions.node})`;
+export const USER_AGENT = `threadline/${THREADLINE_VERSION} (Node.js ${process.versions.node})`;
 
 /** Export requests under way, across every transport, so a shutdown past its deadline can end them. */
 const inFlight = new Set<http.ClientRequest>();
@@ -95,14 +92,8 @@ function post(
       readLimited(response, createGunzip, (error, payload) => {
         const status = response.statusCode ?? 0;
         if (error) return finish({ status: 'failure', error: new OtlpExportError(error.message, status) });
-        if (status >= 200 && status < 300) return finish({ status: 'success', data: payload });
-        const text = payload ? Buffer.from(payload).toString('utf8', 0, Math.min(payload.byteLength, 512)) : '';
-        const failure = new OtlpExportError(`export failed with HTTP ${status}`, status, text);
-        if (RETRYABLE_STATUS.has(status)) {
-          const retryAfter = response.headers['retry-after'];
-          return finish({ status: 'retryable', retryInMillis: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter), error: failure });
-        }
-        finish({ status: 'failure', error: failure });
+        const retryAfter = response.headers['retry-after'];
+        finish(classifyHttpResponse(status, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, payload));
       });
     });
     const timer =
@@ -112,12 +103,7 @@ function post(
           }, timeoutMillis)
         : undefined;
     timer?.unref();
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      const wrapped = new OtlpExportError(error.message, 0);
-      if (error.code && RETRYABLE_ERROR_CODES.has(error.code)) finish({ status: 'retryable', error: wrapped });
-      else if (error.message === 'socket hang up') finish({ status: 'retryable', error: wrapped });
-      else finish({ status: 'failure', error: wrapped });
-    });
+    request.on('error', (error: NodeJS.ErrnoException) => finish(classifyConnectionError(error)));
     inFlight.add(request);
     request.end(body);
   });

@@ -2,23 +2,10 @@ import type { ExportResponse, ExporterTransport } from './export-response';
 import { remainingExitMillis } from '../exit-state';
 import type { SignalExportConfig } from '../types';
 import { createOtlpHttpTransport } from './http-transport';
+import type { RetryPolicy } from './retry-policy';
+import { DEFAULT_RETRY_POLICY, retryDelayMillis } from './retry-policy';
 
-export interface RetryPolicy {
-  maxAttempts: number;
-  initialBackoffMillis: number;
-  maxBackoffMillis: number;
-  backoffMultiplier: number;
-  /** Fraction of the backoff added or removed at random, so that many clients do not retry in step. */
-  jitter: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 5,
-  initialBackoffMillis: 1000,
-  maxBackoffMillis: 5000,
-  backoffMultiplier: 1.5,
-  jitter: 0.2,
-};
+export type { RetryPolicy } from './retry-policy';
 
 /**
  * Retries retryable outcomes with exponential backoff and jitter, honouring a server's
@@ -33,12 +20,9 @@ export function createRetryingTransport(inner: ExporterTransport, policy: RetryP
         return inner.send(data, timeoutMillis > 0 ? Math.min(timeoutMillis, exitMillis) : exitMillis);
       }
       const deadline = timeoutMillis > 0 ? Date.now() + timeoutMillis : Infinity;
-      let backoff = policy.initialBackoffMillis;
       let result: ExportResponse = await inner.send(data, timeoutMillis);
       for (let attempt = 1; attempt < policy.maxAttempts && result.status === 'retryable'; attempt++) {
-        const jittered = Math.min(backoff, policy.maxBackoffMillis) * (1 + (Math.random() * 2 - 1) * policy.jitter);
-        const wait = result.retryInMillis ?? jittered;
-        backoff *= policy.backoffMultiplier;
+        const wait = retryDelayMillis(policy, attempt, result.retryInMillis);
         const remaining = deadline - Date.now();
         if (wait >= remaining) return result;
         await sleepUnref(wait);

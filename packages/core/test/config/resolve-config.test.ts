@@ -16,7 +16,7 @@ describe('resolveConfig', () => {
     });
     expect(config.sampler).toBe('parentbased_always_on');
     expect(config.propagators).toEqual(['tracecontext', 'baggage']);
-    expect(config.batch).toEqual({ scheduleDelayMillis: 5000, maxQueueSize: 2048, maxExportBatchSize: 512, exportTimeoutMillis: 30_000 });
+    expect(config.batch).toEqual({ scheduleDelayMillis: 5000, maxQueueSize: 2048, maxQueueBytes: 16 * 1024 * 1024, maxExportBatchSize: 512, exportTimeoutMillis: 30_000 });
   });
 
   it('takes code options over environment variables over defaults', () => {

@@ -1,7 +1,10 @@
-import type { Attributes, Span, Tracer } from '@opentelemetry/api';
-import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { HTTP_REQUEST_END_CHANNEL, errorTypeOf, getRequestContext, publishHttpRequestEnd, redactUrl } from '@threadline/core';
+import type { SpanStarter } from '../span-starter';
+import type { ClientPropagation } from './context-hosts';
+import { CONTEXT_HEADERS } from './context-hosts';
 import { normalizeMethod, parseHost, spanName } from './http-semantics';
 
 export interface OutgoingRequest {
@@ -23,21 +26,41 @@ export interface ClientCall {
 
 /**
  * Starts a client span for an outgoing request in the active context and writes the trace
- * context headers (and the request ID header, inside a request) with `setHeader`. Returns
+ * context headers (and the request ID header, inside a request) with `setHeader`; `baggage`,
+ * `tracestate` and the request ID go only to the hosts `contextAllowedHosts` names. Returns
  * undefined when tracing is suppressed (Threadline's own exports run suppressed, so they never
  * trace themselves).
  */
 export function startClientSpan(
-  tracer: Tracer,
+  spans: SpanStarter,
   request: OutgoingRequest,
   setHeader: (name: string, value: string) => void,
-  requestIdHeader: string,
+  propagationRules: ClientPropagation,
 ): ClientCall | undefined {
   const active = context.active();
   if (isTracingSuppressed(active)) return undefined;
   const method = normalizeMethod(request.method);
   const secure = request.protocol === 'https:';
   const host = parseHost(request.host, secure ? 443 : 80);
+  const name = spanName(method);
+  const span =
+    spans.unsampled(name, SpanKind.CLIENT, active, { 'http.request.method': method, 'server.port': host.port }) ??
+    spans.start(name, SpanKind.CLIENT, active, clientSpanAttributes(request, method, host));
+  const sendsContext = propagationRules.sendsContextTo(host.address ?? '');
+  propagation.inject(trace.setSpan(active, span), undefined, {
+    set: (_carrier, name, value) => {
+      if (sendsContext || !CONTEXT_HEADERS.has(name)) setHeader(name, value);
+    },
+  });
+  const requestId = getRequestContext(active)?.requestId;
+  if (requestId && sendsContext) setHeader(propagationRules.requestIdHeader, requestId);
+  const metricAttributes: Record<string, string | number> = { 'http.request.method': method, 'server.port': host.port, 'url.scheme': secure ? 'https' : 'http' };
+  if (host.address) metricAttributes['server.address'] = host.address;
+  return { span, startedAt: performance.now(), attributes: metricAttributes, requestId };
+}
+
+/** A recorded client span's attributes; built only for requests the sampler keeps. */
+function clientSpanAttributes(request: OutgoingRequest, method: string, host: Readonly<{ address?: string; port: number }>): Attributes {
   const attributes: Attributes = {
     'http.request.method': method,
     'server.port': host.port,
@@ -45,15 +68,7 @@ export function startClientSpan(
   };
   if (method === '_OTHER') attributes['http.request.method_original'] = request.method;
   if (host.address) attributes['server.address'] = host.address;
-  const span = tracer.startSpan(spanName(method), { kind: SpanKind.CLIENT, attributes }, active);
-  propagation.inject(trace.setSpan(active, span), undefined, {
-    set: (_carrier, name, value) => setHeader(name, value),
-  });
-  const requestId = getRequestContext(active)?.requestId;
-  if (requestId) setHeader(requestIdHeader, requestId);
-  const metricAttributes: Record<string, string | number> = { 'http.request.method': method, 'server.port': host.port, 'url.scheme': secure ? 'https' : 'http' };
-  if (host.address) metricAttributes['server.address'] = host.address;
-  return { span, startedAt: performance.now(), attributes: metricAttributes, requestId };
+  return attributes;
 }
 
 /** Ends a client span and publishes its measurements (status or error type included). */
@@ -65,7 +80,7 @@ export function endClientCall(call: ClientCall): void {
     kind: 'client',
     durationSeconds: (performance.now() - call.startedAt) / 1000,
     attributes: call.attributes,
-    spanContext: spanContext.traceFlags & 1 ? spanContext : undefined,
+    spanContext: spanContext.traceFlags & TraceFlags.SAMPLED ? spanContext : undefined,
     requestId: call.requestId,
   });
 }

@@ -1,8 +1,8 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
 import { SpanStatusCode } from '@opentelemetry/api';
+import { guard } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
-import { guarded } from '../instrumentation';
 import { serverSpanOf } from './http-server';
 import { markRoute } from './route';
 
@@ -18,11 +18,11 @@ interface FastifyHandlerStore {
  * records a thrown handler error on it.
  */
 export const instrumentFastify: Instrumentation = ({ diagnostics }) => {
-  const onStart = guarded(diagnostics, 'fastify', (message: unknown) => {
+  const onStart = guard(diagnostics, 'fastify instrumentation', (message: unknown) => {
     const store = message as FastifyHandlerStore;
     markRoute(store.request.raw, store.route.url);
   });
-  const onError = guarded(diagnostics, 'fastify', (message: unknown) => {
+  const onError = guard(diagnostics, 'fastify instrumentation', (message: unknown) => {
     const store = message as FastifyHandlerStore;
     const span = serverSpanOf(store.request.raw);
     if (!span) return;

@@ -7,9 +7,11 @@ import https = require('node:https');
 /* eslint-enable @typescript-eslint/no-require-imports */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
+import { guard } from '@threadline/core';
 import type { Instrumentation, InstrumentationContext } from '../instrumentation';
-import { guarded } from '../instrumentation';
 import type { ClientCall } from './client-span';
+import type { ClientPropagation } from './context-hosts';
+import { clientPropagationOf } from './context-hosts';
 import { endClientCall, recordClientError, recordClientStatus, startClientSpan } from './client-span';
 
 const SPAN_KEY = Symbol.for('threadline.http.client-span');
@@ -33,22 +35,22 @@ export function hasRequestCreatedChannel(version = process.versions.node): boole
 
 /** Client spans for node:http and node:https requests. */
 export const instrumentHttpClient: Instrumentation = (instrumentation) => {
-  const onCreated = guarded(instrumentation.diagnostics, 'http client', (request: ClientRequest) =>
-    traceRequest(instrumentation, request),
+  const rules = clientPropagationOf(instrumentation.config);
+  // Shared by every request (the state is on the request), so no listener is made per call.
+  const onRequestClose = guard(instrumentation.diagnostics, 'http client instrumentation', endUnansweredRequest);
+  const onResponseClose = guard(instrumentation.diagnostics, 'http client instrumentation', endAnsweredRequest);
+  const onCreated = guard(instrumentation.diagnostics, 'http client instrumentation', (request: ClientRequest) =>
+    traceRequest(instrumentation, rules, request, onRequestClose),
   );
-  const onResponse = guarded(instrumentation.diagnostics, 'http client', (message: unknown) => {
+  const onResponse = guard(instrumentation.diagnostics, 'http client instrumentation', (message: unknown) => {
     const { request, response } = message as { request: TracedRequest; response: IncomingMessage };
     const state = request[SPAN_KEY];
     if (!state) return;
     state.responded = true;
     recordClientStatus(state.call, response.statusCode ?? 0);
-    response.once('close', () => {
-      if (state.ended) return;
-      state.ended = true;
-      endClientCall(state.call);
-    });
+    response.once('close', onResponseClose);
   });
-  const onError = guarded(instrumentation.diagnostics, 'http client', (message: unknown) => {
+  const onError = guard(instrumentation.diagnostics, 'http client instrumentation', (message: unknown) => {
     const { request, error } = message as { request: TracedRequest; error: unknown };
     const state = request[SPAN_KEY];
     if (!state || state.ended) return;
@@ -81,15 +83,15 @@ export const instrumentHttpClient: Instrumentation = (instrumentation) => {
   };
 };
 
-function traceRequest({ tracer, config }: InstrumentationContext, request: ClientRequest): void {
+function traceRequest({ spans }: InstrumentationContext, rules: ClientPropagation, request: ClientRequest, onClose: (this: TracedRequest) => void): void {
   const host = request.getHeader('host');
   const call = startClientSpan(
-    tracer,
+    spans,
     { method: request.method, protocol: request.protocol, host: typeof host === 'string' ? host : request.host, path: request.path },
     (name, value) => {
       if (!request.headersSent) request.setHeader(name, value);
     },
-    config.requestIdHeaders[0] ?? 'x-request-id',
+    rules,
   );
   if (!call) return;
   const state: ClientSpanState = { call, responded: false, ended: false };
@@ -97,12 +99,22 @@ function traceRequest({ tracer, config }: InstrumentationContext, request: Clien
   // Errors arrive on the `http.client.request.error` channel. A request destroyed without an
   // error still closes; listening to 'close' (unlike 'error' or 'response') changes nothing
   // about how the app's request behaves.
-  request.once('close', () => {
-    if (state.responded || state.ended) return;
-    state.ended = true;
-    recordClientError(call, Object.assign(new Error('request closed before a response'), { code: 'aborted' }));
-    endClientCall(call);
-  });
+  request.once('close', onClose);
+}
+
+function endUnansweredRequest(this: TracedRequest): void {
+  const state = this[SPAN_KEY];
+  if (!state || state.responded || state.ended) return;
+  state.ended = true;
+  recordClientError(state.call, Object.assign(new Error('request closed before a response'), { code: 'aborted' }));
+  endClientCall(state.call);
+}
+
+function endAnsweredRequest(this: IncomingMessage & { req?: TracedRequest }): void {
+  const state = this.req?.[SPAN_KEY];
+  if (!state || state.ended) return;
+  state.ended = true;
+  endClientCall(state.call);
 }
 
 type RequestModule = typeof http | typeof https;

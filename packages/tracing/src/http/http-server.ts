@@ -1,12 +1,11 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Attributes, Span } from '@opentelemetry/api';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
+import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, propagation, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, REQUEST_ID_BAGGAGE_KEY, createRequestContext, publishHttpRequestEnd, withRequestContext } from '@threadline/core';
+import { HTTP_REQUEST_END_CHANNEL, REQUEST_ID_ATTRIBUTE, createRequestContext, createRequestScope, guard, publishHttpRequestEnd } from '@threadline/core';
 import type { Instrumentation } from '../instrumentation';
-import { guarded } from '../instrumentation';
 import { createPathMatcher, normalizeMethod, parseHost, pathOf, spanName } from './http-semantics';
 import { routeOf } from './route';
 import { resolveRequestId } from './request-id-header';
@@ -32,80 +31,117 @@ export function serverSpanOf(request: IncomingMessage): Span | undefined {
  * active context. Every request attaches a context (the root one when not traced), so nothing
  * leaks from one request to the next on a keep-alive socket.
  */
-export const instrumentHttpServer: Instrumentation = ({ tracer, contextManager, config, diagnostics }) => {
+export const instrumentHttpServer: Instrumentation = ({ spans, contextManager, config, diagnostics }) => {
   const isIgnored = createPathMatcher(config.ignoreIncomingPaths);
   const readExpressRoute = config.instrumentations.includes('express');
   const ignoredContext = suppressTracing(ROOT_CONTEXT);
   const [echoHeader = 'x-request-id'] = config.requestIdHeaders;
 
-  const onRequestStart = guarded(diagnostics, 'http server', (message: unknown) => {
+  // Whether the request being started (synchronously, in this subscriber) got its context. When
+  // its start fails before that, a clean context is attached instead, so that the previous
+  // request's context does not stay on a keep-alive socket for this request's handler.
+  let attached = false;
+  const attachCleanContext = (): void => {
+    if (!attached) contextManager.attach(ROOT_CONTEXT);
+  };
+  const onResponseClose = guard(diagnostics, 'http server instrumentation', function (this: ServerResponse) {
+    const served = (this as ServedResponse)[SERVED_KEY];
+    if (served === undefined) return;
+    (this as ServedResponse)[SERVED_KEY] = undefined;
+    const route = routeOf(served.request, readExpressRoute);
+    const errorType = serverErrorType(this);
+    endServerSpan(served.span, served.method, route, this.statusCode, errorType);
+    if (HTTP_REQUEST_END_CHANNEL.hasSubscribers) publishServerEnd(served, route, this.statusCode, errorType);
+  });
+
+  const onRequestStart = guard(diagnostics, 'http server instrumentation', (message: unknown) => {
+    attached = false;
     const { request, response, socket } = message as RequestStart;
     const path = pathOf(request.url);
     if (isIgnored(path)) {
       contextManager.attach(ignoredContext);
+      attached = true;
       return;
     }
     const encrypted = (socket as Socket & { encrypted?: boolean }).encrypted === true;
     const method = normalizeMethod(request.method);
-    const host = parseHost(request.headers.host, encrypted ? 443 : 80);
-    const attributes: Attributes = {
-      'http.request.method': method,
-      'url.path': path,
-      'url.scheme': encrypted ? 'https' : 'http',
-      'server.port': host.port,
-      'network.protocol.version': request.httpVersion,
-    };
-    if (method === '_OTHER') attributes['http.request.method_original'] = request.method;
-    if (host.address) attributes['server.address'] = host.address;
-    if (request.headers['user-agent']) attributes['user_agent.original'] = request.headers['user-agent'];
-    if (socket.remoteAddress) attributes['client.address'] = socket.remoteAddress;
-
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const { parent, links } = inboundParent(request, config.trustInboundContext);
     const requestId = resolveRequestId(request.headers, config.requestIdHeaders, parent);
-    attributes[REQUEST_ID_ATTRIBUTE] = requestId;
-    const span = tracer.startSpan(spanName(method), { kind: SpanKind.SERVER, attributes }, parent);
+    const name = spanName(method);
+    const span =
+      spans.unsampled(name, SpanKind.SERVER, parent, { 'http.request.method': method, 'url.path': path }) ??
+      spans.start(name, SpanKind.SERVER, parent, serverSpanAttributes(request, socket, method, path, encrypted, requestId), links);
     (request as TracedRequest)[SPAN_KEY] = span;
     if (!response.headersSent) response.setHeader(echoHeader, requestId);
-    const baggage = (propagation.getBaggage(parent) ?? propagation.createBaggage()).setEntry(REQUEST_ID_BAGGAGE_KEY, { value: requestId });
-    const active = propagation.setBaggage(trace.setSpan(parent, span), baggage);
-    contextManager.attach(withRequestContext(active, createRequestContext(requestId, span)));
-    const startedAt = performance.now();
-    response.once('close', () => {
-      const route = routeOf(request, readExpressRoute);
-      const errorType = serverErrorType(response);
-      endServerSpan(span, method, route, response.statusCode, errorType);
-      if (HTTP_REQUEST_END_CHANNEL.hasSubscribers) publishServerEnd(span, attributes, route, response.statusCode, errorType, startedAt, requestId);
-    });
-  });
+    contextManager.attach(createRequestScope(parent, span, createRequestContext(requestId, span)));
+    attached = true;
+    (response as ServedResponse)[SERVED_KEY] = { request, span, method, scheme: encrypted ? 'https' : 'http', requestId, startedAt: performance.now() };
+    response.on('close', onResponseClose);
+  }, attachCleanContext);
 
   diagnosticsChannel.subscribe('http.server.request.start', onRequestStart);
   return () => diagnosticsChannel.unsubscribe('http.server.request.start', onRequestStart);
 };
 
+/** What the end of a served request needs, kept on the response (one shared close listener, no closure per request). */
+interface ServedRequest {
+  request: IncomingMessage;
+  span: Span;
+  method: string;
+  scheme: 'http' | 'https';
+  requestId: string;
+  startedAt: number;
+}
+const SERVED_KEY = Symbol('threadline.http.served');
+type ServedResponse = ServerResponse & { [SERVED_KEY]?: ServedRequest };
+
+/** A recorded server span's attributes; built only for requests the sampler keeps. */
+function serverSpanAttributes(request: IncomingMessage, socket: Socket, method: string, path: string, encrypted: boolean, requestId: string): Attributes {
+  const host = parseHost(request.headers.host, encrypted ? 443 : 80);
+  const attributes: Attributes = {
+    'http.request.method': method,
+    'url.path': path,
+    'url.scheme': encrypted ? 'https' : 'http',
+    'server.port': host.port,
+    'network.protocol.version': request.httpVersion,
+  };
+  if (method === '_OTHER') attributes['http.request.method_original'] = request.method;
+  if (host.address) attributes['server.address'] = host.address;
+  if (request.headers['user-agent']) attributes['user_agent.original'] = request.headers['user-agent'];
+  if (socket.remoteAddress) attributes['client.address'] = socket.remoteAddress;
+  attributes[REQUEST_ID_ATTRIBUTE] = requestId;
+  return attributes;
+}
+
+/**
+ * The context a server span starts in. Trusted (the default): the caller's trace and baggage.
+ * Edge mode: a new trace whose span links to the caller's, and no inbound baggage, since W3C
+ * Trace Context's security section advises restarting traces at a trust boundary so a caller
+ * cannot force sampling, and baggage from the internet is not ours to pass on.
+ */
+function inboundParent(request: IncomingMessage, trusted: boolean): { parent: Context; links: Link[] | undefined } {
+  const extracted = propagation.extract(ROOT_CONTEXT, request.headers);
+  if (trusted) return { parent: extracted, links: undefined };
+  const inbound = trace.getSpanContext(extracted);
+  return { parent: ROOT_CONTEXT, links: inbound ? [{ context: inbound }] : undefined };
+}
+
 /** The request's measurements for metrics: only bounded attributes (no path, no IDs). */
-function publishServerEnd(
-  span: Span,
-  startAttributes: Attributes,
-  route: string | undefined,
-  status: number,
-  errorType: string | undefined,
-  startedAt: number,
-  requestId: string,
-): void {
+function publishServerEnd(served: ServedRequest, route: string | undefined, status: number, errorType: string | undefined): void {
   const attributes: Record<string, string | number> = {
-    'http.request.method': startAttributes['http.request.method'] as string,
-    'url.scheme': startAttributes['url.scheme'] as string,
+    'http.request.method': served.method,
+    'url.scheme': served.scheme,
     'http.response.status_code': status,
   };
   if (route) attributes['http.route'] = route;
   if (errorType) attributes['error.type'] = errorType;
-  const spanContext = span.spanContext();
+  const spanContext = served.span.spanContext();
   publishHttpRequestEnd({
     kind: 'server',
-    durationSeconds: (performance.now() - startedAt) / 1000,
+    durationSeconds: (performance.now() - served.startedAt) / 1000,
     attributes,
-    spanContext: spanContext.traceFlags & 1 ? spanContext : undefined,
-    requestId,
+    spanContext: spanContext.traceFlags & TraceFlags.SAMPLED ? spanContext : undefined,
+    requestId: served.requestId,
   });
 }
 

@@ -1,0 +1,58 @@
+import type { Diagnostics } from './diagnostics';
+
+/**
+ * What a guarded function becomes: same `this` and arguments, never throws. Listeners,
+ * diagnostics-channel subscribers and span processor callbacks get at most two arguments, so
+ * the guard passes two instead of a rest array (no per-call allocation).
+ */
+export type Guarded<This, Args extends unknown[]> = (this: This, ...args: Args) => void;
+
+/**
+ * Wraps telemetry code that runs on the app's own path (an event listener, a diagnostics-channel
+ * subscriber, a span processor called from `span.end()`, a lazy load) so that a bug in it never
+ * reaches the app, like opentelemetry-js's `safeExecuteInTheMiddle`. A failure is counted under
+ * `what` and reported rate-limited by the diagnostics; then `onFailure` runs, also guarded, to
+ * leave things as they would be without telemetry (for instance, attach a clean context).
+ *
+ * Made once per call site, at start: the wrapper is shared by every call. Node re-throws an
+ * error from a diagnostics-channel subscriber as an `uncaughtException` on the next tick, and
+ * an error from an event listener or from `span.end()` reaches the code that emitted it, so
+ * every such function goes through here.
+ */
+export function guard<This, Args extends unknown[]>(
+  diagnostics: Diagnostics,
+  what: string,
+  fn: (this: This, ...args: Args) => void,
+  onFailure?: (this: This, ...args: Args) => void,
+): Guarded<This, Args> {
+  const key = `${what} failed`;
+  type TwoArguments = (this: This, first?: unknown, second?: unknown) => void;
+  const call = fn as unknown as TwoArguments;
+  const recover = onFailure as unknown as TwoArguments | undefined;
+  return function guarded(this: This, first?: unknown, second?: unknown): void {
+    try {
+      call.call(this, first, second);
+    } catch (error) {
+      diagnostics.suppressed(key, error);
+      if (!recover) return;
+      try {
+        recover.call(this, first, second);
+      } catch (recoveryError) {
+        diagnostics.suppressed(key, recoveryError);
+      }
+    }
+  } as unknown as Guarded<This, Args>;
+}
+
+/**
+ * Runs `load` (a lazy `require` of an SDK part or an instrumentation) and returns what it
+ * returns, or `undefined` after counting and reporting the failure under `what`.
+ */
+export function guardedLoad<T>(diagnostics: Diagnostics, what: string, load: () => T): T | undefined {
+  try {
+    return load();
+  } catch (error) {
+    diagnostics.suppressed(`${what} failed`, error);
+    return undefined;
+  }
+}
