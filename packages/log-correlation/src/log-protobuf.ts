@@ -58,10 +58,6 @@ export class LogBatch implements EncodedBatch<EncodableLogRecord> {
   private readonly records = new ProtobufWriter(16 * 1024);
   count = 0;
 
-  get byteLength(): number {
-    return this.records.length;
-  }
-
   constructor(
     private readonly resourceField: Uint8Array,
     private readonly scope: { name: string; version: string },

@@ -111,7 +111,7 @@ export class BatchingOtlpExporter<Item> {
     this.sealedBytes = 0;
     if (this.batch.count > 0) {
       try {
-        undelivered.push({ body: batch.seal(), count: batch.count });
+        undelivered.push({ body: this.batch.seal(), count: this.batch.count });
       } catch (error) {
         this.options.diagnostics.suppressed(`${this.options.what} encoding failed`, error);
       }
