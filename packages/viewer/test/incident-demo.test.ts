@@ -3,7 +3,7 @@ import type { OtlpReceiver } from '@threadline/testing';
 import { startOtlpReceiver } from '@threadline/testing';
 import { launchChromium, screenshotPath } from './helpers/browser';
 import type { DemoRun } from './helpers/run-demo';
-import { runDemo } from './helpers/run-demo';
+import { runDemo, stopAllDemos } from './helpers/run-demo';
 
 // Two seeds that plant different bugs: an error in orders (a failing SQL query) and a stall in
 // pricing that orders times out on. One runs on the embedded PostgreSQL and also exports to a
@@ -29,10 +29,11 @@ describe('the incident demo', () => {
     backend = await startOtlpReceiver();
     runs.push(...(await Promise.all(SEEDS.map(({ seed, env, backend: exports }) =>
       runDemo(seed, DURATION_SECONDS, exports ? { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: backend.url } : env)))));
-  }, 120_000 + DURATION_SECONDS * 4000);
+  }, 300_000 + DURATION_SECONDS * 4000);
 
   afterAll(async () => {
     for (const run of runs) await run.interrupt();
+    stopAllDemos();
     await backend.stop();
   });
 

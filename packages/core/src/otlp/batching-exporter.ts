@@ -110,8 +110,10 @@ export class BatchingOtlpExporter<Item> {
     this.waitingCount = 0;
     this.sealedBytes = 0;
     if (this.batch.count > 0) {
+      const batch = this.batch;
+      this.batch = this.options.newBatch();
       try {
-        undelivered.push({ body: this.batch.seal(), count: this.batch.count });
+        undelivered.push({ body: batch.seal(), count: batch.count });
       } catch (error) {
         this.options.diagnostics.suppressed(`${this.options.what} encoding failed`, error);
       }

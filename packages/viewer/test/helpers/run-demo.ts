@@ -29,6 +29,22 @@ export interface DemoRun {
   interrupt: () => Promise<number | null>;
 }
 
+const started = new Set<ChildProcess>();
+
+/** Ends every demo still running, services included (each demo leads its own process group). */
+export function stopAllDemos(): void {
+  for (const child of started) {
+    if (child.exitCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  started.clear();
+}
+
 /**
  * Runs `examples/incident/run.mjs` on free ports, without `--exit`, and resolves once the
  * investigation is printed and the viewer is waiting for Ctrl-C.
@@ -40,7 +56,9 @@ export function runDemo(seed: number, durationSeconds: number, env: NodeJS.Proce
     cwd: REPOSITORY_ROOT,
     env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  started.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
