@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import type { AttributeMap, AttributeValue, ReceivedLogRecord, ReceivedMetric, ReceivedSpan, Signal } from './types';
 
 /**
@@ -35,6 +36,15 @@ export function decodeProtobuf(signal: Signal, body: Uint8Array): Json {
 /** OTLP/JSON already carries hex IDs and integer enums (per the OTLP specification). */
 export function decodeJson(body: Uint8Array): Json {
   return JSON.parse(Buffer.from(body).toString('utf8')) as Json;
+}
+
+/** The OTLP/HTTP request paths (OTLP specification) and the signal each one carries. */
+export const OTLP_SIGNAL_PATHS: Readonly<Record<string, Signal>> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
+
+/** A request body as its headers describe it: gzip or not, JSON or protobuf. Throws when it cannot. */
+export function decodeRequestBody(signal: Signal, raw: Uint8Array, encoding: { gzip: boolean; json: boolean }): Json {
+  const payload = encoding.gzip ? gunzipSync(raw) : raw;
+  return encoding.json ? decodeJson(payload) : decodeProtobuf(signal, payload);
 }
 
 /** Trace and span IDs come out of protobufjs as base64; OTLP/JSON and assertions use hex. */
@@ -150,6 +160,7 @@ export function flattenMetrics(request: Json): ReceivedMetric[] {
           description: String(metric.description ?? ''),
           unit: String(metric.unit ?? ''),
           type,
+          aggregationTemporality: Number(data.aggregationTemporality ?? 0),
           dataPoints: ((data.dataPoints as Json[] | undefined) ?? []).map((point) => ({
             ...point,
             attributes: toAttributeMap(point.attributes),

@@ -11,5 +11,5 @@ export type {
 } from './types';
 export { OtlpReceiver, startOtlpReceiver } from './receiver';
 export { grpcStatusForHttp } from './grpc-server';
-export { decodeJson, decodeProtobuf, flattenLogRecords, flattenMetrics, flattenSpans } from './decode';
+export { OTLP_SIGNAL_PATHS, decodeJson, decodeProtobuf, decodeRequestBody, flattenLogRecords, flattenMetrics, flattenSpans } from './decode';
 export { waitFor } from './wait-for';

@@ -2,13 +2,11 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { Http2Server, ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { createGrpcServer } from './grpc-server';
-import { decodeJson, decodeProtobuf, flattenLogRecords, flattenMetrics, flattenSpans } from './decode';
+import { OTLP_SIGNAL_PATHS, decodeRequestBody, flattenLogRecords, flattenMetrics, flattenSpans } from './decode';
 import type { Fault, ReceivedLogRecord, ReceivedMetric, ReceivedRequest, ReceivedSpan, ReceiverOptions, Signal } from './types';
 import { waitFor } from './wait-for';
-
-const SIGNAL_PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 
 /**
  * An OTLP receiver on a loopback port: OTLP/HTTP (protobuf and JSON), or with
@@ -99,7 +97,7 @@ export class OtlpReceiver {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
-    const signal = SIGNAL_PATHS[request.url?.split('?')[0] ?? ''];
+    const signal = OTLP_SIGNAL_PATHS[request.url?.split('?')[0] ?? ''];
     if (request.method !== 'POST' || !signal) {
       response.writeHead(404).end();
       return;
@@ -158,8 +156,7 @@ export class OtlpReceiver {
     const fault = this.takeFault();
     let body: Record<string, unknown>;
     try {
-      const payload = request.gzip ? gunzipSync(raw) : raw;
-      body = request.contentType === 'json' ? decodeJson(payload) : decodeProtobuf(signal, payload);
+      body = decodeRequestBody(signal, raw, { gzip: request.gzip, json: request.contentType === 'json' });
     } catch (error) {
       this.errors.push(`${signal}: ${error instanceof Error ? error.message : String(error)}`);
       return { decoded: false };

@@ -56,6 +56,8 @@ export interface ReceivedMetric {
   unit: string;
   /** `sum`, `gauge`, `histogram`, `exponentialHistogram` or `summary`. */
   type: string;
+  /** OTLP AggregationTemporality of a sum or histogram: 1 delta, 2 cumulative, 0 when none. */
+  aggregationTemporality: number;
   dataPoints: Record<string, unknown>[];
   resource: AttributeMap;
   scope: { name: string; version: string };
