@@ -16,3 +16,10 @@ export function ownPinoOptions(): WeakSet<object> {
   const holder = globalThis as Holder;
   return (holder[KEY] ??= new WeakSet());
 }
+
+/**
+ * Set on loggers made through the wrapped `pino` function (require's), which correlate and
+ * export through their options; the in-place injection covers the others (an ES module's
+ * `import pino from 'pino'` keeps the original function, a bundle hands its own copy over).
+ */
+export const CORRELATED_BY_FACTORY = Symbol.for('threadline.pino-correlated-by-factory');

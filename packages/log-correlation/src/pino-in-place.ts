@@ -1,5 +1,5 @@
 import { activeCorrelationFields, callerFields } from './correlation-fields';
-import { OWN_PINO_LOGGER } from './own-loggers';
+import { CORRELATED_BY_FACTORY, OWN_PINO_LOGGER } from './own-loggers';
 import { levelFromPino } from './severity';
 import type { LogFields, LogSink } from './types';
 
@@ -33,10 +33,14 @@ export function correlatePinoInPlace(pino: unknown, sink: LogSink | undefined): 
   if (original[PATCHED]) return;
 
   const correlatedWrite: WriteMethod & { [PATCHED]?: true } = function (object, message, level) {
-    if (this[OWN_PINO_LOGGER]) return original.call(this, object, message, level);
+    if (this[OWN_PINO_LOGGER] || this[CORRELATED_BY_FACTORY]) return original.call(this, object, message, level);
     const fields = activeCorrelationFields();
     const caller = object instanceof Error ? { [this[errorKeyKey] as string]: object } : ((object ?? {}) as LogFields);
-    if (sink) sink.emit({ level: levelFromPino(level), body: typeof message === 'string' ? message : '', attributes: callerFields(caller) });
+    try {
+      if (sink) sink.emit({ level: levelFromPino(level), body: typeof message === 'string' ? message : '', attributes: callerFields(caller) });
+    } catch {
+      // A hostile logged value (a getter that throws) costs its OTLP record, never the log call.
+    }
     // An empty correlation (outside any request and span) leaves the caller's object untouched.
     for (const _ in fields) return original.call(this, { ...caller, ...fields }, message, level);
     return original.call(this, object, message, level);

@@ -1,7 +1,7 @@
 import { activeCorrelationFields } from './correlation-fields';
 import type { LogPolicy } from './log-policy';
 import { defaultLogPolicy } from './log-policy';
-import { ownPinoOptions } from './own-loggers';
+import { CORRELATED_BY_FACTORY, ownPinoOptions } from './own-loggers';
 import type { PinoLineFormat } from './pino-line';
 import { CORRELATION_KEYS, PINO_OWN_KEYS, parsePinoLine } from './pino-line';
 import { levelFromPino } from './severity';
@@ -46,7 +46,10 @@ export function wrapPino(original: PinoFactory, sink: LogSink | undefined, polic
     });
     options.mixinMergeStrategy = correlatingMerge(options.mixinMergeStrategy);
     options.hooks = { ...options.hooks, ...exportingHooks(options, sink, policy) };
-    return original.call(this, options, ...rest);
+    const logger = original.call(this, options, ...rest) as Record<symbol, unknown>;
+    // Its children inherit the mark: the in-place injection (pino-in-place.ts) leaves them alone.
+    if (logger && typeof logger === 'object') logger[CORRELATED_BY_FACTORY] = true;
+    return logger;
   } as PinoFactory;
   Object.assign(threadlinePino, original);
   threadlinePino.default = threadlinePino;

@@ -28,7 +28,17 @@ export function setUpLogCorrelation(config: ResolvedConfig, resourceAttributes: 
   const targets = [];
   if (config.instrumentations.includes('pino')) {
     onAppModule('pino', (exports) => correlatePinoInPlace(exports, pipeline.sink));
-    targets.push({ packages: ['pino'], onLoaded: (exports: unknown) => (typeof exports === 'function' ? wrapPino(exports as never, pipeline.sink, policy) : exports) });
+    // Loggers made through `require('pino')` get the wrapped function (correlation through
+    // their options, records as pino serialized them); the loggers' shared write method is
+    // patched as well, for an ES module's `import pino from 'pino'`, which keeps the original.
+    targets.push({
+      packages: ['pino'],
+      onLoaded: (exports: unknown) => {
+        if (typeof exports !== 'function') return exports;
+        correlatePinoInPlace(exports, pipeline.sink);
+        return wrapPino(exports as never, pipeline.sink, policy);
+      },
+    });
   }
   if (config.instrumentations.includes('winston')) {
     onAppModule('winston', (exports) => {

@@ -2,25 +2,23 @@ import type { Context } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { FieldRedactor } from '@threadline/core';
-import { REDACTED_VALUE, createFieldRedactor, sanitizeDbErrorMessage, sanitizeSql, sanitizeStack } from '@threadline/core';
+import { REDACTED_VALUE, createFieldRedactor, sanitizeDbErrorMessage, sanitizeStack } from '@threadline/core';
 
-/** `db.system.name` values whose query text is SQL; MySQL-family servers quote strings with "..." too. */
-const SQL_SYSTEMS: Record<string, { doubleQuotedStrings: boolean }> = {
-  postgresql: { doubleQuotedStrings: false },
-  mysql: { doubleQuotedStrings: true },
-  mariadb: { doubleQuotedStrings: true },
-};
+/** `db.system.name` values of SQL databases, whose errors quote statements and values. */
+const SQL_SYSTEMS: ReadonlySet<string> = new Set(['postgresql', 'mysql', 'mariadb']);
+
+function isCapturedHeader(key: string): boolean {
+  return key.startsWith('http.request.header.') || key.startsWith('http.response.header.');
+}
 
 /**
  * The redaction policy for spans, applied just before a span ends, whichever code set the
  * attributes and on every path (errors included):
  * - an attribute or event attribute whose name looks like a secret gets `[REDACTED]` (names are
  *   decided once each and cached, so a span with none costs one lookup per attribute);
- * - SQL literals in `db.query.text` become `?`, and the data a database error quotes is taken
- *   out of the span's status message and its `exception` events (pg and mysql2 messages quote
- *   values and statements).
- * Where the instrumentation did not set `db.operation.name`, it is the statement's first
- * keyword, as the conventions allow for a name parsed from the query.
+ * - the data a database error quotes is taken out of the span's status message and its
+ *   `exception` events (pg and mysql2 messages quote values and statements).
+ * Captured headers keep their own masking (see header-capture.ts).
  */
 export class SpanRedactor implements SpanProcessor {
   constructor(private readonly redactor: FieldRedactor = createFieldRedactor()) {}
@@ -30,6 +28,8 @@ export class SpanRedactor implements SpanProcessor {
   onEnding(span: Span): void {
     const attributes = span.attributes;
     for (const key in attributes) {
+      // Captured headers have their own policy (credentials masked unless explicitly allowed).
+      if (isCapturedHeader(key)) continue;
       if (this.redactor.isSecret(key) && attributes[key] !== REDACTED_VALUE) span.setAttribute(key, REDACTED_VALUE);
     }
     for (const event of span.events) {
@@ -37,17 +37,8 @@ export class SpanRedactor implements SpanProcessor {
       if (!eventAttributes) continue;
       for (const key in eventAttributes) if (this.redactor.isSecret(key)) eventAttributes[key] = REDACTED_VALUE;
     }
-    const text = attributes['db.query.text'];
-    const system = SQL_SYSTEMS[String(attributes['db.system.name'])];
-    if (!system) return;
-    if (typeof text === 'string') {
-      span.setAttribute('db.query.text', sanitizeSql(text, system.doubleQuotedStrings));
-      if (attributes['db.operation.name'] === undefined) {
-        const operation = /^\s*([A-Za-z]+)/.exec(text)?.[1];
-        if (operation) span.setAttribute('db.operation.name', operation.toUpperCase());
-      }
-    }
-    sanitizeDbErrors(span);
+    // The query text itself is sanitized (and the span named from it) by DbQueryRedactor.
+    if (SQL_SYSTEMS.has(String(attributes['db.system.name']))) sanitizeDbErrors(span);
   }
 
   onEnd(_span: ReadableSpan): void {}
