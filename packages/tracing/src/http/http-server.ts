@@ -13,6 +13,23 @@ import { serverErrorOf } from './server-error';
 import { createHeaderCapture } from './header-capture';
 
 const SPAN_KEY = Symbol.for('threadline.http.server-span');
+
+/**
+ * With AsyncContextFrame (the default from Node 24, opt-in on 22), a context entered in the
+ * request-start subscriber lasts for that synchronous run and what it schedules, but the
+ * request's later `data`/`end` events come from the socket and run in the socket's context:
+ * a handler that reads the body first (every body parser) would lose the request. Binding the
+ * request's and the response's listeners to the context keeps it; under async_hooks (Node 20)
+ * the entered context already reaches those events, so nothing is bound there.
+ */
+const BIND_REQUEST_EMITTERS = usesAsyncContextFrame();
+
+function usesAsyncContextFrame(): boolean {
+  const major = Number(process.versions.node.split('.')[0]);
+  // A flag given through NODE_OPTIONS is not in execArgv: binding then costs a little, never correctness.
+  if (process.execArgv.includes('--no-async-context-frame')) return false;
+  return major >= 24 || process.execArgv.includes('--experimental-async-context-frame');
+}
 type TracedRequest = IncomingMessage & { [SPAN_KEY]?: Span };
 
 interface RequestStart {
@@ -81,7 +98,12 @@ export const instrumentHttpServer: Instrumentation = ({ spans, contextManager, c
     (request as TracedRequest)[SPAN_KEY] = span;
     if (captureRequestHeaders) captureRequestHeaders(span, (name) => request.headersDistinct[name]);
     if (!response.headersSent) response.setHeader(echoHeader, requestId);
-    contextManager.attach(createRequestScope(parent, span, createRequestContext(requestId, span)));
+    const active = createRequestScope(parent, span, createRequestContext(requestId, span));
+    contextManager.attach(active);
+    if (BIND_REQUEST_EMITTERS) {
+      contextManager.bind(active, request);
+      contextManager.bind(active, response);
+    }
     attached = true;
     (response as ServedResponse)[SERVED_KEY] = { request, span, method, scheme: encrypted ? 'https' : 'http', requestId, startedAt: performance.now() };
     response.on('close', onResponseClose);
