@@ -171,7 +171,9 @@ describe('OTLP/HTTP transport against a misbehaving collector', () => {
 
   it('ends within its timeout when every attempt meets a trickling answer after a retryable one', async () => {
     receiver.setFault({ status: 503, times: 1 });
-    const sender = createRetryingTransport(transport(), FAST_RETRIES);
+    // The retry waits 300 ms, so the trickle is set before it goes out (with 20 ms it could
+    // reach a receiver with no fault yet and succeed).
+    const sender = createRetryingTransport(transport(), { ...FAST_RETRIES, initialBackoffMillis: 300, maxBackoffMillis: 300, jitter: 0 });
     const first = sender.send(EMPTY_REQUEST, 1200);
     await receiver.waitForRequests(1);
     receiver.setFault({ trickle: true });
