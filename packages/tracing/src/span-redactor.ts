@@ -3,9 +3,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { FieldRedactor } from '@threadline/core';
 import { REDACTED_VALUE, createFieldRedactor, sanitizeDbErrorMessage, sanitizeStack } from '@threadline/core';
-
-/** `db.system.name` values of SQL databases, whose errors quote statements and values. */
-const SQL_SYSTEMS: ReadonlySet<string> = new Set(['postgresql', 'mysql', 'mariadb']);
+import { isSqlSystem } from './db/db-query-redactor';
 
 function isCapturedHeader(key: string): boolean {
   return key.startsWith('http.request.header.') || key.startsWith('http.response.header.');
@@ -38,7 +36,7 @@ export class SpanRedactor implements SpanProcessor {
       for (const key in eventAttributes) if (this.redactor.isSecret(key)) eventAttributes[key] = REDACTED_VALUE;
     }
     // The query text itself is sanitized (and the span named from it) by DbQueryRedactor.
-    if (SQL_SYSTEMS.has(String(attributes['db.system.name']))) sanitizeDbErrors(span);
+    if (isSqlSystem(attributes['db.system.name'])) sanitizeDbErrors(span);
   }
 
   onEnd(_span: ReadableSpan): void {}

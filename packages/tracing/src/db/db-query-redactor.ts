@@ -12,6 +12,11 @@ const SQL_SYSTEMS: Record<string, { doubleQuotedStrings: boolean }> = {
   mariadb: { doubleQuotedStrings: true },
 };
 
+/** Whether spans of this `db.system.name` carry SQL (whose errors quote statements and values). */
+export function isSqlSystem(system: unknown): boolean {
+  return typeof system === 'string' && Object.hasOwn(SQL_SYSTEMS, system);
+}
+
 /**
  * Runs just before a database span ends, whichever instrumentation made it and on every path
  * (errors included):
