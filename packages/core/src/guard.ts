@@ -8,6 +8,12 @@ import type { Diagnostics } from './diagnostics';
 export type Guarded<This, Args extends unknown[]> = (this: This, ...args: Args) => void;
 
 /**
+ * Every guarded function carries its `what` under this key, so that doctor mode can prove a
+ * diagnostics channel has Threadline's subscriber (and which one) rather than assume it.
+ */
+export const GUARDED_BY_THREADLINE = Symbol.for('threadline.guarded');
+
+/**
  * Wraps telemetry code that runs on the app's own path (an event listener, a diagnostics-channel
  * subscriber, a span processor called from `span.end()`, a lazy load) so that a bug in it never
  * reaches the app, like opentelemetry-js's `safeExecuteInTheMiddle`. A failure is counted under
@@ -29,7 +35,7 @@ export function guard<This, Args extends unknown[]>(
   type TwoArguments = (this: This, first?: unknown, second?: unknown) => void;
   const call = fn as unknown as TwoArguments;
   const recover = onFailure as unknown as TwoArguments | undefined;
-  return function guarded(this: This, first?: unknown, second?: unknown): void {
+  const guarded = function (this: This, first?: unknown, second?: unknown): void {
     try {
       call.call(this, first, second);
     } catch (error) {
@@ -41,7 +47,9 @@ export function guard<This, Args extends unknown[]>(
         diagnostics.suppressed(key, recoveryError);
       }
     }
-  } as unknown as Guarded<This, Args>;
+  };
+  Object.defineProperty(guarded, GUARDED_BY_THREADLINE, { value: what });
+  return guarded as unknown as Guarded<This, Args>;
 }
 
 /**

@@ -141,6 +141,10 @@ export interface ThreadlineOptions {
   shutdownTimeoutMillis?: number;
   /** Flush on SIGTERM/SIGINT and then keep the signal's meaning. */
   handleSignals?: boolean;
+  /** Check the setup once start-up settled and report it (see docs/troubleshooting.md). */
+  doctor?: boolean;
+  doctorReportFile?: string;
+  doctorWaitMillis?: number;
 }
 
 /** The one resolved configuration object: every value decided, nothing read later. */
@@ -196,6 +200,16 @@ export interface ResolvedConfig {
   headerCapture: HeaderCaptureConfig;
   shutdownTimeoutMillis: number;
   handleSignals: boolean;
+  doctor: DoctorConfig;
+}
+
+/** Doctor mode: a report of what Threadline instrumented and whether its endpoints answer. */
+export interface DoctorConfig {
+  enabled: boolean;
+  /** Where `threadline doctor` wants the report as JSON; unset: printed on stderr. */
+  reportFile: string | undefined;
+  /** How long start-up may take before the report is made, if the app never listens. */
+  waitMillis: number;
 }
 
 export interface HeaderCaptureConfig {

@@ -15,6 +15,18 @@ export const parseBoolean: Parser<boolean> = (raw) => {
   return { ok: false, expected: '"true" or "false"' };
 };
 
+/**
+ * A switch turned on by hand on a command line (`THREADLINE_DOCTOR=1`): `1` and `0` count as
+ * well as the specification's `true` and `false`.
+ */
+export const parseFlag: Parser<boolean> = (raw) => {
+  const value = raw.trim();
+  if (value === '1') return { ok: true, value: true };
+  if (value === '0') return { ok: true, value: false };
+  const parsed = parseBoolean(raw);
+  return parsed.ok ? parsed : { ok: false, expected: '"true", "false", "1" or "0"' };
+};
+
 export const parseNonNegativeInteger: Parser<number> = (raw) => {
   const value = Number(raw.trim());
   if (raw.trim() !== '' && Number.isInteger(value) && value >= 0) return { ok: true, value };

@@ -16,7 +16,14 @@ export interface ResolveResult {
   config: ResolvedConfig;
   /** One message per bad value, naming the option or variable and the fallback used. */
   warnings: string[];
+  /** Where each setting's value came from, by option name (what `threadline doctor` shows). */
+  sources: Record<string, ValueSource>;
+  /** Each setting's value before assembly into `config`, by option name (undefined: derived). */
+  values: Record<string, unknown>;
 }
+
+/** A value set in code, by an environment variable, or left to its default (or derived). */
+export type ValueSource = { from: 'option' } | { from: 'environment'; variable: string } | { from: 'default' };
 
 const DEFAULT_SERVICE_NAME = 'unknown_service:node';
 
@@ -31,6 +38,7 @@ export function resolveConfig(
 ): ResolveResult {
   const warnings: string[] = [];
   const values = new Map<string, unknown>();
+  const sources: Record<string, ValueSource> = {};
   const describeFallback = (setting: Setting): string =>
     setting.fallback ? `the value of ${setting.fallback}` : setting.defaultText.replace(/`/g, '');
 
@@ -38,6 +46,7 @@ export function resolveConfig(
     const fromCode = readCodeOption(setting, (options as Record<string, unknown>)[setting.option]);
     if (fromCode.state === 'set') {
       values.set(setting.option, fromCode.value);
+      sources[setting.option] = { from: 'option' };
       continue;
     }
     if (fromCode.state === 'invalid') {
@@ -51,6 +60,7 @@ export function resolveConfig(
       const parsed = setting.parse(raw);
       if (parsed.ok) {
         values.set(setting.option, parsed.value);
+        sources[setting.option] = { from: 'environment', variable: setting.env! };
         continue;
       }
       warnings.push(
@@ -59,9 +69,10 @@ export function resolveConfig(
     }
     const fallbackValue = setting.fallback ? values.get(setting.fallback) : setting.defaultValue;
     if (fallbackValue !== undefined) values.set(setting.option, fallbackValue);
+    sources[setting.option] = (setting.fallback ? sources[setting.fallback] : undefined) ?? { from: 'default' };
   }
 
-  return { config: { ...assemble(values, appPackage, warnings), deployment: readDeploymentVariables(env) }, warnings };
+  return { config: { ...assemble(values, appPackage, warnings), deployment: readDeploymentVariables(env) }, warnings, sources, values: Object.fromEntries(values) };
 }
 
 type CodeOption =
@@ -189,6 +200,7 @@ function assemble(values: Map<string, unknown>, appPackage: AppPackage, warnings
     },
     shutdownTimeoutMillis: get('shutdownTimeoutMillis'),
     handleSignals: get('handleSignals'),
+    doctor: { enabled: get('doctor'), reportFile: get<string | undefined>('doctorReportFile') || undefined, waitMillis: get('doctorWaitMillis') },
   };
 }
 

@@ -3,6 +3,7 @@ import { DEFAULT_REDACT_KEYS } from '../redact-fields';
 import {
   parseBoolean,
   parseEnum,
+  parseFlag,
   parseEnumList,
   parseKeyValueList,
   parseNonNegativeInteger,
@@ -154,4 +155,7 @@ export const SETTINGS: readonly Setting[] = [
   { option: 'dbRootSpans', env: 'THREADLINE_DB_ROOT_SPANS', defaultValue: true, defaultText: '`true`', meaning: 'Export database spans made outside any request (pool health checks, start-up and scheduled queries) as root spans; with `false` they are still counted in `db.client.operation.duration`.', parse: parseBoolean },
   { option: 'shutdownTimeoutMillis', env: 'THREADLINE_SHUTDOWN_TIMEOUT', defaultValue: DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, defaultText: `\`${DEFAULT_SHUTDOWN_TIMEOUT_MILLIS}\``, meaning: 'Milliseconds a flush on SIGTERM, SIGINT or exit may take; `0` means no limit.', parse: parseNonNegativeInteger },
   { option: 'handleSignals', env: 'THREADLINE_HANDLE_SIGNALS', defaultValue: true, defaultText: '`true`', meaning: 'Flush on SIGTERM/SIGINT, then exit as the signal would (unless the app handles the signal itself).', parse: parseBoolean },
+  { option: 'doctor', env: 'THREADLINE_DOCTOR', defaultValue: false, defaultText: '`false`', meaning: 'Doctor mode: once start-up settled (the app listens, or `doctorWaitMillis` passed), print one report on stderr of what was instrumented (proved by a probe), modules loaded too early, the configuration and its sources, and whether each endpoint answers; see docs/troubleshooting.md. `1` or `true` turns it on.', parse: parseFlag },
+  { option: 'doctorReportFile', env: 'THREADLINE_DOCTOR_REPORT', defaultText: 'unset', meaning: 'Doctor mode writes its report to this file as JSON instead of printing it (set by `threadline doctor`).', parse: parseString },
+  { option: 'doctorWaitMillis', env: 'THREADLINE_DOCTOR_WAIT', defaultValue: 3000, defaultText: '`3000`', meaning: 'Milliseconds doctor mode waits for the app to listen before it reports anyway.', parse: parsePositiveInteger },
 ];
