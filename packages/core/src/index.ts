@@ -15,6 +15,7 @@ export type {
   BatchLimits,
   SignalExportConfig,
   SignalName,
+  DoctorConfig,
   TlsFiles,
   SignalLifecycle,
   ExportFailures,
@@ -36,9 +37,11 @@ export {
   DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
   DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
 } from './config/settings';
-export type { AppPackage, Environment, ResolveResult } from './config/resolve-config';
+export type { AppPackage, Environment, ResolveResult, ValueSource } from './config/resolve-config';
 export { resolveConfig, appendSignalPath } from './config/resolve-config';
 export { renderSettingsTable } from './config/settings-table';
+export type { WarningEntry } from './warnings/warning-catalog';
+export { WARNINGS, findWarning } from './warnings/warning-catalog';
 export type { Parsed, Parser } from './config/parse';
 export { parseBoolean, parseKeyValueList } from './config/parse';
 export { readAppPackage } from './app-package';
@@ -54,7 +57,7 @@ export { readSmallFile } from './resource/read-small-file';
 export type { Diagnostics, DiagnosticsSink } from './diagnostics';
 export { createDiagnostics, describeError, errorTypeOf } from './diagnostics';
 export type { Guarded } from './guard';
-export { guard, guardedLoad } from './guard';
+export { GUARDED_BY_THREADLINE, guard, guardedLoad } from './guard';
 export { runWithDeadline } from './deadline';
 export { markExiting, markExitingWhileFlushing, remainingExitMillis } from './exit-state';
 export type { ExitSendResult } from './exit-export';
