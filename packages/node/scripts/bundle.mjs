@@ -28,4 +28,8 @@ await build({
   legalComments: 'eof',
   logLevel: 'warning',
 });
-writeFileSync('bundle/register.cjs', "'use strict';\n// node --require @threadline/node/register\nrequire('./index.cjs').start();\n");
+// The mark tells doctor mode how Threadline was started (an ES module app needs this entry).
+writeFileSync(
+  'bundle/register.cjs',
+  "'use strict';\n// node --require @threadline/node/register\nglobalThis[Symbol.for('threadline.started-by-register')] = true;\nrequire('./index.cjs').start();\n",
+);

@@ -12,14 +12,7 @@ export function reportModuleCoverage(config: ResolvedConfig, diagnostics: Diagno
   const { instrumented, refused } = appModuleHandOver();
   for (const [name, reason] of refused) diagnostics.warnOnce(`module-refused:${name}`, `could not instrument the ${name} given to start({ modules }): ${reason}`);
   if (!bundle) return;
-  const missing = LOADER_HOOKED_PACKAGES.filter(
-    (name) =>
-      config.instrumentations.includes(name) &&
-      !instrumented.has(name) &&
-      !refused.has(name) &&
-      !bundle.external.includes(name) &&
-      !alreadyLoaded(name),
-  );
+  const missing = packagesLostToBundle(config, bundle);
   if (missing.length === 0) {
     diagnostics.debug(`bundled app (${bundle.bundler}): instrumented from exports: ${[...instrumented].join(', ') || 'none'}; external: ${bundle.external.join(', ') || 'none'}`);
     return;
@@ -28,5 +21,21 @@ export function reportModuleCoverage(config: ResolvedConfig, diagnostics: Diagno
     'bundled-app',
     `this app is bundled (${bundle.bundler}): ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not instrumented ` +
       'if bundled into it: keep them external or pass them to start({ modules }); see docs/bundling.md',
+  );
+}
+
+/**
+ * The enabled loader-hooked packages a bundle may carry inside it uninstrumented: neither
+ * handed over, nor kept external by the plugin, nor loaded through `require`.
+ */
+export function packagesLostToBundle(config: ResolvedConfig, bundle: BundleMarker): string[] {
+  const { instrumented, refused } = appModuleHandOver();
+  return LOADER_HOOKED_PACKAGES.filter(
+    (name) =>
+      config.instrumentations.includes(name) &&
+      !instrumented.has(name) &&
+      !refused.has(name) &&
+      !bundle.external.includes(name) &&
+      !alreadyLoaded(name),
   );
 }

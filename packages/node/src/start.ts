@@ -1,3 +1,4 @@
+import type { TracerProvider } from '@opentelemetry/api';
 import type { Diagnostics, ExportFailures, LifecycleResult, ResolvedConfig, ThreadlineOptions } from '@threadline/core';
 import {
   DEFAULT_EXPORT_TIMEOUT_MILLIS,
@@ -7,6 +8,7 @@ import {
   createResourceAttributes,
   describeError,
   getGlobalState,
+  guardedLoad,
   installProcessHooks,
   markExiting,
   provideAppModules,
@@ -23,6 +25,8 @@ import { createTracing } from '@threadline/tracing';
 import type { BundleMarker } from './bundle-detection';
 import { awaitBundleMarker, detectBundle, storedBundleMarker } from './bundle-detection';
 import { recordCrash } from './crash-record';
+import { captureStartState } from './doctor/collect-report';
+import { runDoctorMode } from './doctor/doctor-mode';
 import { logger, registerLogging } from './logger';
 import { reportModuleCoverage } from './module-coverage';
 import { withInstalledPackages } from './optional-packages';
@@ -59,16 +63,28 @@ export function start(options: ThreadlineOptions = {}): ThreadlineHandle {
   const diagnostics = createDiagnostics(resolved.config.logLevel);
   for (const warning of resolved.warnings) diagnostics.warn(warning);
   const config = resolved.config.disabled ? resolved.config : withInstalledPackages(resolved.config, diagnostics);
+  // Before anything is hooked: which of the app's modules were already loaded.
+  const doctorStart = config.doctor.enabled ? guardedLoad(diagnostics, 'the doctor report', () => captureStartState(config.instrumentations, process.argv[1])) : undefined;
 
   let handle: ThreadlineHandle;
+  let provider: TracerProvider | undefined;
   try {
-    handle = config.disabled ? createDisabledHandle(config) : createRunningHandle(config, diagnostics, options.modules);
+    handle = config.disabled ? createDisabledHandle(config) : createRunningHandle(config, diagnostics, options.modules, (started) => (provider = started));
   } catch (error) {
     diagnostics.error(`could not start; telemetry is off for this process: ${describeError(error)}`);
     handle = createDisabledHandle(config);
   }
   setGlobalState(HANDLE_KEY, { handle, diagnostics });
+  if (doctorStart) {
+    const bundle = (): BundleMarker | undefined => storedBundleMarker() ?? detectBundle(ownModule(), process.argv[1]);
+    guardedLoad(diagnostics, 'the doctor report', () => runDoctorMode({ resolved: { ...resolved, config }, start: doctorStart, provider, bundle, diagnostics }));
+  }
   return handle;
+}
+
+/** This file's CommonJS module, which is not a Node module when a bundler wrapped Threadline. */
+function ownModule(): unknown {
+  return typeof module === 'undefined' ? undefined : module;
 }
 
 /**
@@ -82,10 +98,16 @@ export function instrumentModules(modules: ThreadlineOptions['modules']): void {
   if (started) reportModuleCoverage(started.handle.config, started.diagnostics, undefined);
 }
 
-function createRunningHandle(config: ResolvedConfig, diagnostics: Diagnostics, modules: ThreadlineOptions['modules']): ThreadlineHandle {
+function createRunningHandle(
+  config: ResolvedConfig,
+  diagnostics: Diagnostics,
+  modules: ThreadlineOptions['modules'],
+  onProvider: (provider: TracerProvider) => void,
+): ThreadlineHandle {
   const resourceAttributes = createResourceAttributes(config);
   const metrics = createMetrics(config, resourceAttributes, diagnostics);
   const tracing = createTracing(config, resourceAttributes, diagnostics, [metrics.spanProcessor]);
+  onProvider(tracing.provider);
   const logs = setUpLogCorrelation(config, resourceAttributes, diagnostics);
   registerLogging(config, logs.pipeline.sink, logs.policy);
   provideAppModules(modules);
@@ -189,8 +211,7 @@ function scheduleCoverageReport(config: ResolvedConfig, diagnostics: Diagnostics
     reportSoon(stored, 0);
     return;
   }
-  const ownModule = typeof module === 'undefined' ? undefined : module;
-  const fallback = reportSoon(detectBundle(ownModule, process.argv[1]), COVERAGE_REPORT_DELAY_MILLIS);
+  const fallback = reportSoon(detectBundle(ownModule(), process.argv[1]), COVERAGE_REPORT_DELAY_MILLIS);
   awaitBundleMarker((marker) => {
     clearTimeout(fallback);
     reportSoon(marker, 0);
