@@ -22,7 +22,8 @@ const REGISTER_KEY = Symbol.for('threadline.started-by-register');
 
 /** Called as `start()` begins: which instrumented packages the app had already loaded. */
 export function captureStartState(instrumentations: readonly InstrumentationName[], mainScript: string | undefined): StartState {
-  const loadedBefore = instrumentations.flatMap((name) => (WATCHED_PACKAGES[name] ?? []).filter((packageName) => alreadyLoaded(packageName)));
+  // One name per instrumentation: pg's own load of pg-pool is not news.
+  const loadedBefore = instrumentations.flatMap((name) => (WATCHED_PACKAGES[name] ?? []).find((packageName) => alreadyLoaded(packageName)) ?? []);
   const startedBy = (globalThis as Record<symbol, unknown>)[REGISTER_KEY] ? 'register' : 'start()';
   return { startedBy, mainScript, loadedBefore: [...new Set(loadedBefore)] };
 }
