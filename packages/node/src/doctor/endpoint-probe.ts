@@ -112,6 +112,8 @@ function grpcExport(url: URL, target: ProbeTarget, timeoutMillis: number): Promi
       const why = code === 12 ? ` (no ${GRPC_PATHS[target.signal].split('/')[1]} there)` : code === 16 || code === 7 ? ' (the credentials sent are refused)' : '';
       finish({ status: 'rejected', detail: `gRPC ${name}${why}` });
     };
+    // The answer's body is read and dropped, so its trailers (where the status is) arrive.
+    stream.resume();
     stream.on('response', onStatus);
     stream.on('trailers', onStatus);
     stream.on('error', (error) => finish({ status: 'unreachable', detail: `gRPC: ${describeError(error)}` }));
