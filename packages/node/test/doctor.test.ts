@@ -205,10 +205,18 @@ describe('threadline doctor', () => {
     expect(ids(report)).toEqual(['not-started']);
   });
 
-  it('THREADLINE_DOCTOR=1 on a start form prints the same report on stderr', async () => {
-    const result = await runApp([...REGISTER, '-e', "require('./doctor/service.cjs'); setTimeout(() => process.exit(0), 1500)"], { ...healthyEnv, THREADLINE_DOCTOR: '1' });
+  const exitSoon = 'setTimeout(() => process.exit(0), 1500)';
+  it.each([
+    ['--require', [...REGISTER, '-e', `require('./doctor/service.cjs'); ${exitSoon}`]],
+    ['--import', ['--import', '@threadline/node/register', '--input-type=module', '-e', `await import('./doctor/service.cjs'); ${exitSoon}`]],
+    ['start() in code', ['-e', `require('@threadline/node').start(); require('./doctor/service.cjs'); ${exitSoon}`]],
+  ])('THREADLINE_DOCTOR=1 with %s prints the same report on stderr, once', async (_form, args) => {
+    const result = await runApp(args, { ...healthyEnv, THREADLINE_DOCTOR: '1' });
     expect(result.stderr).toMatch(/^threadline info: doctor report\nThreadline doctor: fixture-orders/m);
+    expect(result.stderr.match(/doctor report/g)).toHaveLength(1);
     expect(result.stderr).toMatch(/pg +pg +patched/);
+    expect(result.stderr).toMatch(/traces +http:\/\/127\.0\.0\.1:\d+\/v1\/traces +http\/protobuf +answers/);
     expect(result.stderr).toContain('No problems found.');
+    expect(result.code).toBe(0);
   });
 });
