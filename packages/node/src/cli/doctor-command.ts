@@ -36,7 +36,7 @@ function notStartedReport(command: readonly string[], exit: string): DoctorRepor
     duplicates: [],
     config: [],
     endpoints: [],
-    sampler: { description: 'unknown', ratio: 1 },
+    sampler: { description: 'unknown', ratio: 1, decidedBy: 'sampler', someRuleKeeps: false },
     problems: [problem('not-started', `no Threadline started in \`${command.join(' ')}\` (${exit})`)],
   };
 }

@@ -62,8 +62,8 @@ export function diagnose(report: DoctorReport): Problem[] {
     const id = ENDPOINT_PROBLEMS[row.status];
     if (id) problems.push(problem(id, `${row.signal} endpoint ${row.url} (${row.protocol}): ${row.detail}`, endpointFix(row, id)));
   }
-  if (report.sampler.ratio === 0 && !report.disabled) {
-    const source = report.config.find((row) => row.option === (report.sampler.description.includes('ratio') ? 'samplerArg' : 'sampler'));
+  if (report.sampler.ratio === 0 && !report.sampler.someRuleKeeps && !report.disabled) {
+    const source = report.config.find((row) => row.option === report.sampler.decidedBy);
     const from = source?.variable ? ` (${source.variable}=${source.value})` : source?.source === 'option' ? ` (start({ ${source.option}: ${source.value} }))` : '';
     problems.push(problem('sampler-zero', `the sampler keeps 0% of the traces that start here: ${report.sampler.description}${from}`));
   }

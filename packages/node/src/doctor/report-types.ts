@@ -71,7 +71,13 @@ export interface DoctorReport {
   foreignTracerProvider?: string;
   config: ConfigRow[];
   endpoints: EndpointRow[];
-  sampler: { description: string; ratio: number };
+  sampler: {
+    description: string;
+    ratio: number;
+    /** The setting that decides the ratio. */
+    decidedBy: 'sampler' | 'samplerArg' | 'samplingRules';
+    someRuleKeeps: boolean;
+  };
   problems: Problem[];
   /** Threadline's warnings the app printed while the doctor ran, with their catalog entry. */
   printedWarnings?: { line: string; id?: string; fix?: string }[];
