@@ -77,6 +77,40 @@ describe('threadline doctor', () => {
     expect(report.config.find((row) => row.option === 'protocol')).toMatchObject({ source: 'default', value: 'http/protobuf' });
   });
 
+  it('every instrumented module loaded: the probe proves each one, with its path and version', async () => {
+    const { report } = await doctor([...REGISTER, 'doctor/every-module.cjs'], healthyEnv);
+    expect(report.instrumentations.map((row) => [row.name, row.state])).toEqual([
+      ['http', 'subscribed'],
+      ['undici', 'subscribed'],
+      ['express', 'patched'],
+      ['fastify', 'subscribed'],
+      ['koa', 'patched'],
+      ['hono', 'patched'],
+      ['nestjs', 'patched'],
+      ['pg', 'patched'],
+      ['mysql2', 'patched'],
+      ['ioredis', 'patched'],
+      ['redis', 'patched'],
+      ['pino', 'patched'],
+      ['winston', 'patched'],
+      ['amqplib', 'patched'],
+      ['nats', 'patched'],
+      ['mqtt', 'patched'],
+      ['bullmq', 'patched'],
+    ]);
+    for (const row of report.instrumentations.slice(2)) {
+      expect(row.version).toMatch(/^\d+\.\d+\.\d+/);
+      expect(row.path).toContain('node_modules');
+    }
+    expect(report.problems).toEqual([]);
+  });
+
+  it('an instrumentation turned off is shown as off, and its module is not probed', async () => {
+    const { report } = await doctor([...REGISTER, 'doctor/every-module.cjs'], { ...healthyEnv, OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pg,express' });
+    expect(report.instrumentations.filter((row) => row.state === 'off').map((row) => row.name)).toEqual(['express', 'pg']);
+    expect(report.problems).toEqual([]);
+  });
+
   it('prints one table without --json', async () => {
     const result = await runApp([BIN, 'doctor', '--', process.execPath, ...SERVICE], healthyEnv);
     expect(result.code).toBe(0);
@@ -96,6 +130,15 @@ describe('threadline doctor', () => {
     expect(report.instrumentations.find((row) => row.name === 'pg')?.state).toBe('not patched');
     // The warnings the app printed are explained from the catalog.
     expect(report.printedWarnings?.find((warning) => warning.line.includes('pg was loaded before'))?.id).toBe('loaded-before-start');
+  });
+
+  it('a module loaded after Threadline whose patch was removed: the probe sees it is not patched', async () => {
+    const { code, report } = await doctor([...REGISTER, 'doctor/unpatched.cjs'], healthyEnv, ['--strict']);
+    expect(code).toBe(1);
+    expect(report.loadedBefore).toEqual([]);
+    expect(report.instrumentations.find((row) => row.name === 'pg')).toMatchObject({ state: 'not patched', evidence: 'Client.prototype.query is not wrapped' });
+    expect(ids(report)).toEqual(['not-patched']);
+    expect(found(report, 'not-patched')?.message).toMatch(/^pg 8\.\d+\.\d+ is loaded from .*node_modules[\\/]pg, but Client\.prototype\.query is not wrapped$/);
   });
 
   it('an ES module app started without the import hook: names it and gives the --import command', async () => {
