@@ -192,6 +192,14 @@ describe('threadline doctor', () => {
     }
   });
 
+  it("another SDK's tracer provider registered first: names it", async () => {
+    const { code, report } = await doctor(['doctor/second-sdk.cjs'], healthyEnv, ['--strict']);
+    expect(code).toBe(1);
+    expect(report.foreignTracerProvider).toBe('VendorTracerProvider');
+    expect(found(report, 'duplicate-sdk')?.message).toContain('the global tracer provider is another SDK\'s (VendorTracerProvider)');
+    expect(report.printedWarnings?.map((warning) => warning.id)).toContain('tracer-provider-registered');
+  });
+
   it('an endpoint that refuses connections: names the port', async () => {
     const port = await closedPort();
     const { code, report } = await doctor(SERVICE, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }, ['--strict']);
