@@ -240,6 +240,15 @@ describe('threadline doctor', () => {
     expect(found(report, 'sampler-zero')?.message).toContain('OTEL_TRACES_SAMPLER_ARG=0');
   });
 
+  it('telemetry turned off, and a setting that does not parse: both named', async () => {
+    const disabled = await doctor(SERVICE, { ...healthyEnv, OTEL_SDK_DISABLED: 'true' }, ['--strict']);
+    expect(disabled.code).toBe(1);
+    expect(ids(disabled.report)).toEqual(['disabled']);
+    const invalid = await doctor(SERVICE, { ...healthyEnv, OTEL_TRACES_SAMPLER_ARG: 'half' });
+    expect(invalid.code).toBe(0);
+    expect(found(invalid.report, 'invalid-setting')?.message).toBe('OTEL_TRACES_SAMPLER_ARG="half" is invalid (expected a number from 0 to 1); using 1');
+  });
+
   it('masks secrets in the configuration: header values and URL credentials', async () => {
     const { report } = await doctor(SERVICE, { ...healthyEnv, OTEL_EXPORTER_OTLP_HEADERS: 'x-honeycomb-team=abc123,authorization=Bearer s3cret', OTEL_RESOURCE_ATTRIBUTES: 'team=payments,db.password=hunter2' });
     const text = JSON.stringify(report);
