@@ -51,6 +51,10 @@ Without the command, set \`THREADLINE_DOCTOR=1\` on any start form (\`--import\`
 @threadline/node/register\`, or \`start()\` in code). Once start-up has settled, the same table is
 printed on stderr, once, after a line \`threadline info: doctor report\`. It is printed whatever
 \`OTEL_LOG_LEVEL\` says, and it never throws into the app. \`THREADLINE_DOCTOR_WAIT\` sets the wait.
+
+What it cannot see: a module loaded only on the first request (it reports what start-up
+loaded), and a package an ES module imports as an ES module build (only modules in Node's
+CommonJS cache are found; CommonJS packages imported from ES modules are).
 `;
 
 function section(id: string, heading: string, lines: readonly string[]): string {
