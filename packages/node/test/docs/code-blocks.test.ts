@@ -1,0 +1,268 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { waitFor } from '@threadline/testing';
+import { useReceiver } from '../helpers/receiver';
+import { VIEWER_BIN, assignments, cleanEnvironment, commandLines, prepareDirectory, run, runJavaScript } from './block-runner';
+import type { CodeBlock } from './markdown-blocks';
+import { REPOSITORY, documentedFiles, normalize, readBlocks } from './markdown-blocks';
+import { SETTINGS } from '@threadline/core';
+import { isExercised, knownVariables, messagePatterns, rootScripts, variablesIn } from './source-facts';
+
+// Every code block of README.md and docs/*.md says, in the comment before it, how it is checked:
+// run against a receiver, compared with the example it was copied from, or checked against the
+// code's own names. A block with no such comment fails, so a new block cannot slip in unchecked.
+// The queries of docs/debugging-in-production.md are checked against a run of the demo, in
+// incident-queries.test.ts.
+
+const KINDS = ['run', 'write', 'excerpt', 'command', 'env', 'output', 'external', 'query', 'diagram'];
+const blocks = documentedFiles().flatMap(readBlocks);
+const known = new Set([...knownVariables(), ...SETTINGS.flatMap((setting) => (setting.env ? [setting.env] : []))]);
+const label = (block: CodeBlock): string => `${block.file}:${block.line} (${block.check?.kind ?? 'no check'})`;
+const directories = new Map<string, string>();
+const directoryFor = (file: string): string => {
+  if (!directories.has(file)) directories.set(file, prepareDirectory(file));
+  return directories.get(file)!;
+};
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+describe('the code blocks of README.md and docs/', () => {
+  const receiver = useReceiver();
+  const baseEnv = (): Record<string, string> => ({
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_SERVICE_NAME: 'docs',
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+  });
+
+  it('are all found, and each says how it is checked', () => {
+    expect(blocks.length).toBeGreaterThan(40);
+    const unchecked = blocks.filter((block) => !block.check || !KINDS.includes(block.check.kind)).map(label);
+    expect(unchecked).toEqual([]);
+  });
+
+  it('name only environment variables Threadline reads', () => {
+    const unknown = blocks.flatMap((block) => variablesIn(block.text).filter((name) => !known.has(name)).map((name) => `${label(block)}: ${name}`));
+    expect(unknown).toEqual([]);
+  });
+
+  it.each(blocks.filter((block) => block.check?.kind === 'excerpt').map((block) => [label(block), block] as const))(
+    'excerpt %s is in its example, and the example runs',
+    (_name, block) => {
+      const paths = (block.check!.options.path ?? '').split(',').filter(Boolean);
+      expect(paths.length).toBeGreaterThan(0);
+      const source = paths.map((path) => normalize(readFileSync(join(REPOSITORY, path), 'utf8').replace(/\/\*\*[\s\S]*?\*\/|\/\/.*$/gm, ''))).join('\n');
+      if (block.check!.options.lines) {
+        // A summary of declarations: each line, without its comment, is in the source.
+        for (const line of normalize(block.text.replace(/\/\/.*$/gm, '')).split('\n')) expect({ line, found: source.includes(line) }).toEqual({ line, found: true });
+      } else {
+        expect(normalize(paths.map((path) => readFileSync(join(REPOSITORY, path), 'utf8')).join('\n'))).toContain(normalize(block.text));
+      }
+      // Library sources are built and tested; an example must be run by a test or a script.
+      for (const path of paths.filter((candidate) => !candidate.startsWith('packages/'))) expect({ path, exercised: isExercised(path) }).toEqual({ path, exercised: true });
+    },
+  );
+
+  it.each(blocks.filter((block) => block.check?.kind === 'external').map((block) => [label(block), block] as const))(
+    'external %s says why it cannot run here',
+    (_name, block) => {
+      expect((block.check!.options.reason ?? '').length).toBeGreaterThan(10);
+    },
+  );
+
+  it.each(blocks.filter((block) => block.check?.kind === 'command').map((block) => [label(block), block] as const))(
+    'command %s names scripts and files that exist',
+    (_name, block) => {
+      const scripts = rootScripts();
+      for (const line of commandLines(block.text)) {
+        for (const command of line.split(/&&|;/).map((part) => part.trim())) {
+          const pnpm = /^pnpm (?:run )?([\w:-]+)/.exec(command);
+          if (pnpm && !['install', 'exec', 'add'].includes(pnpm[1]!)) expect({ command, script: pnpm[1], exists: pnpm[1]! in scripts }).toEqual({ command, script: pnpm[1], exists: true });
+          const node = /(?:^|\s)node ([\w./-]+\.m?[jc]?s)\b/.exec(command);
+          if (node) expect({ command, exists: existsSync(join(REPOSITORY, node[1]!)) }).toEqual({ command, exists: true });
+        }
+      }
+    },
+  );
+
+  it.each(blocks.filter((block) => block.check?.kind === 'output' && !block.check.options.of).map((block) => [label(block), block] as const))(
+    'output %s is what the code prints',
+    (_name, block) => {
+      const patterns = messagePatterns();
+      for (const line of block.text.split('\n').filter((text) => text.trim() !== '')) {
+        const message = /^threadline (warn|error|info|debug): (.*)$/.exec(line);
+        expect({ line, prefixed: Boolean(message) }).toEqual({ line, prefixed: true });
+        expect({ line, printed: patterns.some((pattern) => pattern.test(message![2]!)) }).toEqual({ line, printed: true });
+      }
+    },
+  );
+
+  it('the demo printout in the README has the demo\'s headings and the bug its seed plants', () => {
+    const block = blocks.find((candidate) => candidate.check?.kind === 'output' && candidate.check.options.of === 'demo');
+    expect(block).toBeDefined();
+    const printer = readFileSync(join(REPOSITORY, 'examples', 'incident', 'lib', 'print-investigation.mjs'), 'utf8');
+    const headings = block!.text.split('\n').filter((line) => /^(===|\d\. )/.test(line));
+    expect(headings.length).toBeGreaterThanOrEqual(8);
+    for (const heading of headings) expect({ heading, printed: printer.replace(/\\'/g, "'").includes(heading.replace(/^\d\. /, '').replace(/^=== | ===$/g, '')) }).toEqual({ heading, printed: true });
+    const seed = Number(block!.check!.options.seed);
+    // jest cannot import an ES module: ask node what the seed plants.
+    const scenario = pathToFileURL(join(REPOSITORY, 'examples', 'incident', 'lib', 'scenario.mjs')).href;
+    const planted = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', `const { drawScenario } = await import(${JSON.stringify(scenario)}); console.log(JSON.stringify(drawScenario(${seed}).planted));`], { encoding: 'utf8' }),
+    ) as Record<string, string>;
+    for (const key of ['accountType', 'flag', 'service', 'version', 'mode']) {
+      expect(block!.text).toMatch(new RegExp(`^ +${key} +${planted[key]!.replace(/\./g, '\\.')} +found$`, 'm'));
+    }
+    expect(isExercised('examples/incident/run.mjs')).toBe(true);
+  });
+
+  it.each(blocks.filter((block) => block.check?.kind === 'diagram').map((block) => [label(block), block] as const))(
+    'diagram %s matches the packages and their dependencies',
+    (_name, block) => {
+      const dependenciesOf = (name: string): string[] => {
+        const manifest = JSON.parse(readFileSync(join(REPOSITORY, 'packages', name.split('/')[1]!, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+        return Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }).filter((dependency) => dependency.startsWith('@threadline/'));
+      };
+      for (const line of block.text.split('\n')) {
+        // `a -> b, c -> d`: a depends on b and c (and may on d), b and c on d, and on nothing else.
+        const steps = line.split(/\s+->\s+/).map((step) => [...step.matchAll(/@threadline\/[\w-]+/g)].map((match) => match[0]));
+        steps.forEach((step, index) => {
+          for (const name of step) {
+            const next = steps[index + 1] ?? [];
+            const later = steps.slice(index + 1).flat();
+            const actual = dependenciesOf(name);
+            expect({ name, missing: next.filter((dependency) => !actual.includes(dependency)), unshown: actual.filter((dependency) => !later.includes(dependency)) }).toEqual({ name, missing: [], unshown: [] });
+          }
+        });
+      }
+    },
+  );
+
+  // The blocks that run, in document order: a `write` block leaves a file for the next ones.
+  const lastOutput = new Map<string, string>();
+  const runsInOrder = (block: CodeBlock): boolean =>
+    ['run', 'write', 'env'].includes(block.check?.kind ?? '') || (block.check?.kind === 'output' && block.check.options.of === 'log-line');
+  it.each(blocks.filter(runsInOrder).map((block) => [label(block), block] as const))(
+    '%s runs',
+    async (_name, block) => {
+      const directory = directoryFor(block.file);
+      const options = block.check!.options;
+      if (block.check!.kind === 'output') {
+        // A JSON log line shown after the block that writes it: the same fields as the real one.
+        const shown = JSON.parse(block.text) as Record<string, unknown>;
+        const written = (lastOutput.get(block.file) ?? '')
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .find((line) => line.event === shown.event);
+        expect(written).toBeDefined();
+        expect(Object.keys(written!).sort()).toEqual(Object.keys(shown).sort());
+        for (const key of ['level', 'event', 'error.type', 'error.message']) expect(written![key]).toEqual(shown[key]);
+        return;
+      }
+      if (block.check!.kind === 'write') {
+        writeFileSync(join(directory, options.file!), block.text);
+        return;
+      }
+      if (block.check!.kind === 'env') return checkEnvironment(block, directory);
+      if (['js', 'ts', 'javascript'].includes(block.language)) {
+        const outcome = await runJavaScript(block, directory, { ...baseEnv(), ...parseEnv(options.env) });
+        lastOutput.set(block.file, outcome.stdout);
+        await expectOutcome(block, outcome);
+        return;
+      }
+      expect(block.language).toBe('sh');
+      await runCommands(block, directory);
+    },
+  );
+
+  function parseEnv(text: string | undefined): Record<string, string> {
+    return Object.fromEntries((text ?? '').split(',').filter(Boolean).map((pair) => pair.split(':') as [string, string]));
+  }
+
+  async function expectOutcome(block: CodeBlock, outcome: { code: number | null; stdout: string; stderr: string }, service = 'docs'): Promise<void> {
+    const options = block.check!.options;
+    const context = { block: label(block), stdout: outcome.stdout, stderr: outcome.stderr };
+    expect({ ...context, code: outcome.code }).toEqual({ ...context, code: Number(options.exit ?? 0) });
+    if (!options.warnings) expect({ ...context, warnings: outcome.stderr.split('\n').filter((line) => line.startsWith('threadline ')) }).toEqual({ ...context, warnings: [] });
+    for (const expected of (options.expect ?? '').split(',').filter(Boolean)) {
+      const [what, value] = expected.split(':') as [string, string | undefined];
+      if (what === 'spans') await waitFor(() => receiver.spans().some((span) => span.resource['service.name'] === (value ?? service)), 5_000);
+      else if (what === 'no-spans') {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(receiver.spans()).toEqual([]);
+      } else if (what === 'logs') await waitFor(() => receiver.logRecords().some((record) => value === undefined || record.body === value), 5_000);
+      else if (what === 'metric') await waitFor(() => receiver.metrics().some((metric) => metric.name === value), 5_000);
+      else if (what === 'stdout') expect(outcome.stdout).toContain(value);
+      else throw new Error(`unknown expectation ${expected}`);
+    }
+  }
+
+  async function runCommands(block: CodeBlock, directory: string): Promise<void> {
+    const viewerPorts = { otlp: await freePort(), ui: await freePort() };
+    const usesViewer = /npx threadline-viewer/.test(block.text);
+    const background: ReturnType<typeof spawn>[] = [];
+    try {
+      for (const original of commandLines(block.text)) {
+        let line = original;
+        if (usesViewer) line = line.replace(/\b4318\b/g, String(viewerPorts.otlp)).replace(/\b4319\b/g, String(viewerPorts.ui));
+        else line = line.replace(/(_ENDPOINT=)(https?:\/\/[^/\s]+)/g, `$1${receiver.url}`);
+        if (line.startsWith('npx threadline-viewer')) {
+          const viewer = spawn(process.execPath, [VIEWER_BIN, '--port', String(viewerPorts.otlp), '--ui-port', String(viewerPorts.ui)], {
+            cwd: directory,
+            env: cleanEnvironment({}),
+            stdio: 'ignore',
+          });
+          background.push(viewer);
+          await waitFor(async () => (await fetch(`http://127.0.0.1:${viewerPorts.ui}/api/stats`).catch(() => undefined))?.ok === true, 10_000);
+          continue;
+        }
+        const env = assignments(line);
+        const service = env.OTEL_SERVICE_NAME ?? 'docs';
+        receiver.clear();
+        const outcome = await run('sh', ['-c', line], directory, usesViewer ? { OTEL_SERVICE_NAME: 'docs' } : baseEnv());
+        if (usesViewer) {
+          expect({ line, stderr: outcome.stderr, code: outcome.code }).toEqual({ line, stderr: '', code: 0 });
+          await waitFor(async () => {
+            const answer = (await (await fetch(`http://127.0.0.1:${viewerPorts.ui}/api/traces?service=${service}`)).json()) as { total: number };
+            return answer.total > 0;
+          }, 10_000);
+        } else {
+          await expectOutcome(block, outcome, service);
+        }
+      }
+    } finally {
+      for (const child of background) child.kill('SIGTERM');
+    }
+  }
+
+  /** Each line's assignments, given to a service that starts: none may be refused with a warning. */
+  async function checkEnvironment(block: CodeBlock, directory: string): Promise<void> {
+    for (const line of commandLines(block.text)) {
+      const install = /^npm install (@?[\w/.-]+)@([\d.]+)$/.exec(line);
+      if (install) {
+        const manifest = join(REPOSITORY, 'packages', 'node', 'node_modules', install[1]!, 'package.json');
+        expect({ line, version: (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version }).toEqual({ line, version: install[2] });
+        continue;
+      }
+      const env = assignments(line);
+      expect({ line, assignments: Object.keys(env).length > 0 }).toEqual({ line, assignments: true });
+      for (const [name, value] of Object.entries(env)) env[name] = value.replace(/<[^>]+>/g, 'placeholder');
+      // No export is attempted: the check is what the configuration makes of the values.
+      const outcome = await run(process.execPath, ['-e', "require('@threadline/node').start(); require('@threadline/node').getTelemetry().shutdown();"], directory, {
+        OTEL_SERVICE_NAME: 'docs',
+        ...env,
+      });
+      const refused = outcome.stderr.split('\n').filter((text) => Object.keys(env).some((name) => text.includes(name)));
+      expect({ line, code: outcome.code, refused }).toEqual({ line, code: 0, refused: [] });
+    }
+  }
+});
