@@ -109,7 +109,7 @@ export async function runJavaScript(block: CodeBlock, directory: string, env: Re
     buildSync({ entryPoints: [join(directory, name)], outfile: join(directory, bundled), bundle: true, platform: 'node', format: 'cjs', external: ['@threadline/node', 'pg-native'], logLevel: 'silent' });
     name = bundled;
   }
-  const preload = /\bstart\(/.test(block.text) ? [] : [module ? '--import' : '--require', '@threadline/node/register'];
+  const preload = /\bstart\(/.test(block.text) || options.preload === 'none' ? [] : [module ? '--import' : '--require', '@threadline/node/register'];
   return run(process.execPath, [...preload, name], directory, env);
 }
 

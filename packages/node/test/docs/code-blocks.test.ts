@@ -3,7 +3,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { waitFor } from '@threadline/testing';
 import { useReceiver } from '../helpers/receiver';
 import { VIEWER_BIN, assignments, cleanEnvironment, commandLines, prepareDirectory, run, runJavaScript } from './block-runner';
 import type { CodeBlock } from './markdown-blocks';
@@ -26,6 +25,17 @@ const directoryFor = (file: string): string => {
   if (!directories.has(file)) directories.set(file, prepareDirectory(file));
   return directories.get(file)!;
 };
+
+/** Polls `check` (which may be async) until it gives a truthy value; fails after `timeoutMillis`. */
+async function eventually<T>(check: () => T | Promise<T>, timeoutMillis: number): Promise<T> {
+  const deadline = Date.now() + timeoutMillis;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMillis} ms: ${check.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 const freePort = (): Promise<number> =>
   new Promise((resolve) => {
@@ -195,52 +205,78 @@ describe('the code blocks of README.md and docs/', () => {
     if (!options.warnings) expect({ ...context, warnings: outcome.stderr.split('\n').filter((line) => line.startsWith('threadline ')) }).toEqual({ ...context, warnings: [] });
     for (const expected of (options.expect ?? '').split(',').filter(Boolean)) {
       const [what, value] = expected.split(':') as [string, string | undefined];
-      if (what === 'spans') await waitFor(() => receiver.spans().some((span) => span.resource['service.name'] === (value ?? service)), 5_000);
+      if (what === 'spans') await eventually(() => receiver.spans().some((span) => span.resource['service.name'] === (value ?? service)), 5_000);
       else if (what === 'no-spans') {
         await new Promise((resolve) => setTimeout(resolve, 300));
         expect(receiver.spans()).toEqual([]);
-      } else if (what === 'logs') await waitFor(() => receiver.logRecords().some((record) => value === undefined || record.body === value), 5_000);
-      else if (what === 'metric') await waitFor(() => receiver.metrics().some((metric) => metric.name === value), 5_000);
+      } else if (what === 'logs') await eventually(() => receiver.logRecords().some((record) => value === undefined || record.body === value), 5_000);
+      else if (what === 'metric') await eventually(() => receiver.metrics().some((metric) => metric.name === value), 5_000);
       else if (what === 'stdout') expect(outcome.stdout).toContain(value);
       else throw new Error(`unknown expectation ${expected}`);
     }
   }
 
+  /**
+   * Runs a shell block line by line: the viewer on free ports in place of 4318/4319, a service
+   * port in place of 3000, `&` lines in the background (sent SIGTERM at the end, so Threadline
+   * flushes), `curl` retried until the service answers. What arrived is checked at the viewer
+   * when the block starts one, else at the receiver.
+   */
   async function runCommands(block: CodeBlock, directory: string): Promise<void> {
-    const viewerPorts = { otlp: await freePort(), ui: await freePort() };
+    const ports = { otlp: await freePort(), ui: await freePort(), app: await freePort() };
     const usesViewer = /npx threadline-viewer/.test(block.text);
-    const background: ReturnType<typeof spawn>[] = [];
+    const background: { line: string; child: ReturnType<typeof spawn>; exited: Promise<{ code: number | null; stderr: string }> }[] = [];
+    const services = new Set<string>();
+    // The viewer's port stands in for the default 4318, so a service with no endpoint finds it.
+    const env = usesViewer ? { OTEL_SERVICE_NAME: 'docs', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlp}` } : baseEnv();
+    receiver.clear();
     try {
       for (const original of commandLines(block.text)) {
-        let line = original;
-        if (usesViewer) line = line.replace(/\b4318\b/g, String(viewerPorts.otlp)).replace(/\b4319\b/g, String(viewerPorts.ui));
+        let line = original.replace(/\b3000\b/g, String(ports.app));
+        if (usesViewer) line = line.replace(/\b4318\b/g, String(ports.otlp)).replace(/\b4319\b/g, String(ports.ui));
         else line = line.replace(/(_ENDPOINT=)(https?:\/\/[^/\s]+)/g, `$1${receiver.url}`);
         if (line.startsWith('npx threadline-viewer')) {
-          const viewer = spawn(process.execPath, [VIEWER_BIN, '--port', String(viewerPorts.otlp), '--ui-port', String(viewerPorts.ui)], {
-            cwd: directory,
-            env: cleanEnvironment({}),
-            stdio: 'ignore',
-          });
-          background.push(viewer);
-          await waitFor(async () => (await fetch(`http://127.0.0.1:${viewerPorts.ui}/api/stats`).catch(() => undefined))?.ok === true, 10_000);
+          const viewer = spawn(process.execPath, [VIEWER_BIN, '--port', String(ports.otlp), '--ui-port', String(ports.ui)], { cwd: directory, env: cleanEnvironment({}), stdio: 'ignore' });
+          background.push({ line, child: viewer, exited: new Promise((resolve) => viewer.on('close', (code) => resolve({ code, stderr: '' }))) });
+          await eventually(async () => (await fetch(`http://127.0.0.1:${ports.ui}/api/stats`).catch(() => undefined))?.ok === true, 10_000);
           continue;
         }
-        const env = assignments(line);
-        const service = env.OTEL_SERVICE_NAME ?? 'docs';
-        receiver.clear();
-        const outcome = await run('sh', ['-c', line], directory, usesViewer ? { OTEL_SERVICE_NAME: 'docs' } : baseEnv());
-        if (usesViewer) {
-          expect({ line, stderr: outcome.stderr, code: outcome.code }).toEqual({ line, stderr: '', code: 0 });
-          await waitFor(async () => {
-            const answer = (await (await fetch(`http://127.0.0.1:${viewerPorts.ui}/api/traces?service=${service}`)).json()) as { total: number };
-            return answer.total > 0;
-          }, 10_000);
-        } else {
-          await expectOutcome(block, outcome, service);
+        if (/\bnode\b/.test(line)) services.add(assignments(line).OTEL_SERVICE_NAME ?? 'docs');
+        if (line.endsWith('&')) {
+          const child = spawn('sh', ['-c', line.slice(0, -1).trim().replace(/^((?:[A-Z_][A-Z0-9_]*=\S+\s+)*)/, '$1exec ')], { cwd: directory, env: cleanEnvironment({ ...env, PORT: String(ports.app) }), stdio: ['ignore', 'pipe', 'pipe'] });
+          let stderr = '';
+          let stdout = '';
+          child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+          child.stdout.on('data', (chunk: Buffer) => lastOutput.set(block.file, (stdout += chunk.toString())));
+          background.push({ line, child, exited: new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr }))) });
+          continue;
         }
+        if (line.startsWith('curl ')) {
+          const outcome = await eventually(async () => {
+            const attempt = await run('sh', ['-c', `${line} --fail --silent --show-error`], directory, {});
+            return attempt.code === 0 ? attempt : undefined;
+          }, 10_000);
+          expect(outcome.code).toBe(0);
+          continue;
+        }
+        const outcome = await run('sh', ['-c', line], directory, env);
+        if (usesViewer) expect({ line, stderr: outcome.stderr, code: outcome.code }).toEqual({ line, stderr: '', code: 0 });
+        else await expectOutcome(block, outcome, assignments(line).OTEL_SERVICE_NAME ?? 'docs');
       }
+      for (const service of background.filter(({ line }) => !line.startsWith('npx'))) {
+        service.child.kill('SIGTERM');
+        const { stderr } = await service.exited;
+        expect({ line: service.line, warnings: stderr.split('\n').filter((text) => text.startsWith('threadline ')) }).toEqual({ line: service.line, warnings: [] });
+      }
+      for (const service of usesViewer ? services : []) {
+        await eventually(async () => {
+          const answer = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/traces?service=${service}`)).json()) as { total: number };
+          return answer.total > 0;
+        }, 10_000);
+      }
+      if (!usesViewer && background.length > 0) for (const service of services) await eventually(() => receiver.spans().some((span) => span.resource['service.name'] === service), 5_000);
     } finally {
-      for (const child of background) child.kill('SIGTERM');
+      for (const { child } of background) child.kill('SIGTERM');
     }
   }
 
