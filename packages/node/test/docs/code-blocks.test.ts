@@ -8,6 +8,8 @@ import { VIEWER_BIN, assignments, cleanEnvironment, commandLines, prepareDirecto
 import type { CodeBlock } from './markdown-blocks';
 import { REPOSITORY, documentedFiles, normalize, readBlocks } from './markdown-blocks';
 import { SETTINGS } from '@threadline/core';
+import type { Emitted } from './query-names';
+import { flatten, unknownNames } from './query-names';
 import { isExercised, knownVariables, messagePatterns, rootScripts, variablesIn } from './source-facts';
 
 // Every code block of README.md and docs/*.md says, in the comment before it, how it is checked:
@@ -155,6 +157,44 @@ describe('the code blocks of README.md and docs/', () => {
       }
     },
   );
+
+  it('queries name only metrics, labels, attributes and fields a service really emits', async () => {
+    const queries = blocks.filter((block) => block.check?.kind === 'query');
+    expect(queries.length).toBeGreaterThan(5);
+    const directory = directoryFor('queries');
+    const metricsPort = await freePort();
+    const app = spawn(process.execPath, ['--require', '@threadline/node/register', 'incident-service.cjs'], {
+      cwd: directory,
+      env: cleanEnvironment({ ...baseEnv(), OTEL_SERVICE_NAME: 'pricing', OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort) }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    app.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise((resolve) => app.on('close', resolve));
+    try {
+      const port = Number((await eventually(() => /^listening (\d+)$/m.exec(stdout), 10_000))[1]);
+      expect((await fetch(`http://127.0.0.1:${port}/checkout`, { method: 'POST' })).status).toBe(502);
+      // The runtime metrics are collected a second after start.
+      const scrape = await eventually(async () => {
+        const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        return text.includes('nodejs_eventloop_delay_p99_seconds') ? text : undefined;
+      }, 10_000);
+      app.kill('SIGTERM');
+      await exited;
+      await eventually(() => receiver.logRecords().length >= 2 && receiver.spans().length >= 3, 5_000);
+      const emitted: Emitted = {
+        scrape,
+        spanAttributes: new Set(receiver.spans().flatMap((span) => Object.keys(span.attributes))),
+        resourceAttributes: new Set(receiver.spans().flatMap((span) => Object.keys(span.resource))),
+        logAttributes: new Set(receiver.logRecords().flatMap((record) => Object.keys(record.attributes))),
+        logFields: new Set(stdout.split('\n').filter((line) => line.startsWith('{')).flatMap((line) => flatten(JSON.parse(line) as Record<string, unknown>))),
+      };
+      const unknown = queries.flatMap((block) => unknownNames(block.check!.options.lang ?? block.language, block.text, emitted).map((name) => `${label(block)}: ${name}`));
+      expect(unknown).toEqual([]);
+    } finally {
+      app.kill('SIGKILL');
+    }
+  });
 
   // The blocks that run, in document order: a `write` block leaves a file for the next ones.
   const lastOutput = new Map<string, string>();
