@@ -29,11 +29,11 @@ const directoryFor = (file: string): string => {
 };
 
 /** Polls `check` (which may be async) until it gives a truthy value; fails after `timeoutMillis`. */
-async function eventually<T>(check: () => T | Promise<T>, timeoutMillis: number): Promise<T> {
+async function eventually<T>(check: () => T | Promise<T>, timeoutMillis: number): Promise<Exclude<T, undefined | null | false | 0 | ''>> {
   const deadline = Date.now() + timeoutMillis;
   for (;;) {
     const value = await check();
-    if (value) return value;
+    if (value) return value as Exclude<T, undefined | null | false | 0 | ''>;
     if (Date.now() > deadline) throw new Error(`not within ${timeoutMillis} ms: ${check.toString()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
