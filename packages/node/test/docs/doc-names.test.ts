@@ -75,4 +75,28 @@ describe('the names in README.md and docs/', () => {
     );
     expect(missing).toEqual([]);
   });
+
+  it('the README\'s benchmark figures are the last run\'s, in docs/benchmarks.md', () => {
+    const readme = readFileSync(join(REPOSITORY, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const benchmarks = readFileSync(join(REPOSITORY, 'docs', 'benchmarks.md'), 'utf8');
+    const row = (label: string): string[] => benchmarks.split('\n').filter((line) => line.startsWith(`| ${label}`)).map((line) => line.split('|').map((cell) => cell.trim())).map((cells) => cells.join('|'));
+    const cells = (line: string): string[] => line.split('|');
+    const ratios = (label: string): string => {
+      const values = row(label).map((line) => Number(cells(line)[3])).filter((value) => !Number.isNaN(value));
+      return `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
+    };
+    expect(readme).toContain(`a service keeps ${ratios('Threadline, 100% sampling')} of its uninstrumented throughput`);
+    expect(readme).toContain(`against ${ratios('stock zero-code |')} with the stock setup`);
+    const startup = (label: string): string[] => cells(row(label).find((line) => cells(line).length === 7)!);
+    const threadline = startup('Threadline --import register');
+    const stock = startup('stock zero-code (');
+    expect(readme).toContain(`adds ${threadline[3]} ms and ${threadline[5]} MB to an empty script`);
+    expect(readme).toContain(`against ${stock[3]} ms and ${stock[5]} MB for the stock OpenTelemetry`);
+  });
+
+  it('the README links every page of docs/', () => {
+    const readme = readFileSync(join(REPOSITORY, 'README.md'), 'utf8');
+    const unlinked = documentedFiles().filter((file) => file.startsWith('docs/') && !readme.includes(`](${file})`));
+    expect(unlinked).toEqual([]);
+  });
 });
