@@ -177,7 +177,7 @@ describe('the code blocks of README.md and docs/', () => {
       // The database duration comes with the first operation; the runtime metrics a second after start.
       const scrape = await eventually(async () => {
         const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-        return text.includes('nodejs_eventloop_delay_p99_seconds') && text.includes('db_client_operation_duration_seconds_count') ? text : undefined;
+        return text.includes('nodejs_eventloop_delay_p99_seconds') && text.includes('db_client_operation_duration_seconds_count') && text.includes('db_client_connection_pending_requests') ? text : undefined;
       }, 10_000);
       app.kill('SIGTERM');
       await exited;
