@@ -8,7 +8,6 @@ import { REPOSITORY } from './markdown-blocks';
 /** Under @threadline/node, so a block's `require('@threadline/node')` resolves by self-reference. */
 const RUNS = join(__dirname, '..', '.doc-runs');
 const FIXTURES = join(__dirname, 'fixtures');
-export const VIEWER_BIN = join(REPOSITORY, 'packages', 'viewer', 'bin', 'threadline-viewer.cjs');
 
 export interface Outcome {
   code: number | null;

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { useReceiver } from '../helpers/receiver';
-import { VIEWER_BIN, assignments, cleanEnvironment, commandLines, prepareDirectory, run, runJavaScript } from './block-runner';
+import { assignments, cleanEnvironment, commandLines, prepareDirectory, run, runJavaScript } from './block-runner';
 import type { CodeBlock } from './markdown-blocks';
 import { REPOSITORY, documentedFiles, normalize, readBlocks } from './markdown-blocks';
 import { SETTINGS } from '@threadline/core';
@@ -276,7 +276,8 @@ describe('the code blocks of README.md and docs/', () => {
         if (usesViewer) line = line.replace(/\b4318\b/g, String(ports.otlp)).replace(/\b4319\b/g, String(ports.ui));
         else line = line.replace(/(_ENDPOINT=)(https?:\/\/[^/\s]+)/g, `$1${receiver.url}`);
         if (line.startsWith('npx threadline-viewer')) {
-          const viewer = spawn(process.execPath, [VIEWER_BIN, '--port', String(ports.otlp), '--ui-port', String(ports.ui)], { cwd: directory, env: cleanEnvironment({}), stdio: 'ignore' });
+          // As typed, resolved from the repository's own dependencies, never fetched; on free ports.
+          const viewer = spawn('npx', ['--no-install', 'threadline-viewer', '--port', String(ports.otlp), '--ui-port', String(ports.ui)], { cwd: directory, env: cleanEnvironment({}), stdio: 'ignore', detached: true });
           background.push({ line, child: viewer, exited: new Promise((resolve) => viewer.on('close', (code) => resolve({ code, stderr: '' }))) });
           await eventually(async () => (await fetch(`http://127.0.0.1:${ports.ui}/api/stats`).catch(() => undefined))?.ok === true, 10_000);
           continue;
@@ -316,7 +317,11 @@ describe('the code blocks of README.md and docs/', () => {
       }
       if (!usesViewer && background.length > 0) for (const service of services) await eventually(() => receiver.spans().some((span) => span.resource['service.name'] === service), 5_000);
     } finally {
-      for (const { child } of background) child.kill('SIGTERM');
+      for (const { child, line } of background) {
+        // npx runs the viewer as its child: end the whole group.
+        if (line.startsWith('npx') && child.pid) process.kill(-child.pid, 'SIGTERM');
+        else child.kill('SIGTERM');
+      }
     }
   }
 
