@@ -284,7 +284,7 @@ describe('the code blocks of README.md and docs/', () => {
         }
         if (/\bnode\b/.test(line)) services.add(assignments(line).OTEL_SERVICE_NAME ?? 'docs');
         if (line.endsWith('&')) {
-          const child = spawn('sh', ['-c', line.slice(0, -1).trim().replace(/^((?:[A-Z_][A-Z0-9_]*=\S+\s+)*)/, '$1exec ')], { cwd: directory, env: cleanEnvironment({ ...env, PORT: String(ports.app) }), stdio: ['ignore', 'pipe', 'pipe'] });
+          const child = spawn('sh', ['-c', line.slice(0, -1).trim().replace(/^((?:[A-Z_][A-Z0-9_]*=(?:"[^"]*"|'[^']*'|\S+)\s+)*)/, '$1exec ')], { cwd: directory, env: cleanEnvironment({ ...env, PORT: String(ports.app) }), stdio: ['ignore', 'pipe', 'pipe'] });
           let stderr = '';
           let stdout = '';
           child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
