@@ -18,7 +18,7 @@ import { isExercised, knownVariables, messagePatterns, rootScripts, variablesIn 
 // The queries of docs/debugging-in-production.md are checked against a run of the demo, in
 // incident-queries.test.ts.
 
-const KINDS = ['run', 'write', 'excerpt', 'command', 'env', 'output', 'external', 'query', 'diagram'];
+const KINDS = ['run', 'write', 'excerpt', 'command', 'env', 'output', 'external', 'query', 'diagram', 'generated'];
 const blocks = documentedFiles().flatMap(readBlocks);
 const known = new Set([...knownVariables(), ...SETTINGS.flatMap((setting) => (setting.env ? [setting.env] : []))]);
 const label = (block: CodeBlock): string => `${block.file}:${block.line} (${block.check?.kind ?? 'no check'})`;
@@ -82,6 +82,12 @@ describe('the code blocks of README.md and docs/', () => {
       for (const path of paths.filter((candidate) => !candidate.startsWith('packages/'))) expect({ path, exercised: isExercised(path) }).toEqual({ path, exercised: true });
     },
   );
+
+  it('generated pages name a program that exists and that a test or script runs', () => {
+    for (const by of new Set(blocks.filter((block) => block.check?.kind === 'generated').map((block) => block.check!.options.by!))) {
+      expect({ by, exists: existsSync(join(REPOSITORY, by)), exercised: isExercised(by) }).toEqual({ by, exists: true, exercised: true });
+    }
+  });
 
   it.each(blocks.filter((block) => block.check?.kind === 'external').map((block) => [label(block), block] as const))(
     'external %s says why it cannot run here',
