@@ -4,7 +4,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/bundle/**', '**/esm/**', '**/node_modules/**', 'benchmarks/**', 'examples/**', '**/test/fixtures/**', 'scripts/**', 'packages/*/scripts/**', 'jest.config.js', 'eslint.config.mjs'] },
+  { ignores: ['**/dist/**', '**/bundle/**', '**/esm/**', '**/node_modules/**', 'benchmarks/**', 'examples/**', '**/test/fixtures/**', '**/test/docs/fixtures/**', '**/test/.doc-runs/**', 'scripts/**', 'packages/*/scripts/**', 'jest.config.js', 'eslint.config.mjs'] },
   {
     files: ['packages/*/src/**/*.ts'],
     extends: [tseslint.configs.base],
