@@ -1,7 +1,7 @@
 // Runs the callgrind measurement across scenarios and configurations, with the downstream
 // service and the OTLP sink running natively beside it, and renders the report's table.
 import { loadConfigurations } from './configurations.mjs';
-import { hasValgrind, instructionsPerRequest } from './instructions.mjs';
+import { DEFAULT_REQUEST_COUNTS, hasValgrind, instructionsPerRequest } from './instructions.mjs';
 import { freePort, startPinned, stop } from './processes.mjs';
 import { median } from './startup.mjs';
 
@@ -15,7 +15,7 @@ export async function measureInstructions(cwd, { repeats = 2, scenarios = SCENAR
   const sink = await startPinned(CORE, ['services/sink.cjs'], { PORT: String(ports.sink) }, cwd);
   const downstream = await startPinned(CORE, ['services/downstream.cjs'], { PORT: String(ports.downstream) }, cwd);
   const configurations = loadConfigurations(`http://127.0.0.1:${ports.sink}`);
-  const results = { repeats, scenarios: {} };
+  const results = { repeats, counts: counts ?? DEFAULT_REQUEST_COUNTS, scenarios: {}, compileShares: {} };
   try {
     for (const scenario of scenarios) {
       const service = {
@@ -24,9 +24,10 @@ export async function measureInstructions(cwd, { repeats = 2, scenarios = SCENAR
       };
       for (const [name, configuration] of Object.entries(configurations)) {
         if (only && name !== 'no instrumentation' && !name.includes(only)) continue;
-        const runs = await instructionsPerRequest(configuration, service, cwd, { repeats, counts });
-        (results.scenarios[scenario] ??= {})[name] = runs;
-        process.stderr.write(`${scenario} ${name}: ${runs.map((value) => Math.round(value)).join(', ')} instructions/request\n`);
+        const { perRequest, compileShares } = await instructionsPerRequest(configuration, service, cwd, { repeats, counts });
+        (results.scenarios[scenario] ??= {})[name] = perRequest;
+        (results.compileShares[scenario] ??= {})[name] = compileShares;
+        process.stderr.write(`${scenario} ${name}: ${perRequest.map((value) => Math.round(value)).join(', ')} instructions/request\n`);
       }
     }
   } finally {
@@ -44,18 +45,36 @@ export function addedShare(results, scenario, name) {
   return (median(runs[name]) - baseline) / baseline;
 }
 
+/**
+ * Instructions per request without what V8's optimising compiler took in the window: the
+ * figure the request settles to once its code is compiled (the compiler's share falls towards
+ * zero as a service keeps running).
+ */
+function settledPerRequest(results, scenario, name) {
+  const runs = results.scenarios?.[scenario]?.[name];
+  const compiling = results.compileShares?.[scenario]?.[name];
+  if (!runs?.length || !compiling?.length) return NaN;
+  return median(runs.map((value, index) => value * (1 - (compiling[index] ?? 0))));
+}
+
 export function renderInstructions(results) {
   if (results.skipped) return [`Instruction counts skipped: ${results.skipped}.`, ''];
   const lines = [
-    '| scenario | configuration | instructions/request (median) | runs | spread | added vs uninstrumented |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| scenario | configuration | instructions/request (median) | runs | spread | added vs uninstrumented | JIT compiling in window | without JIT compiling | added without JIT compiling |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const [scenario, byName] of Object.entries(results.scenarios)) {
     for (const [name, runs] of Object.entries(byName)) {
       const middle = median(runs);
       const spread = (Math.max(...runs) - Math.min(...runs)) / middle;
       const added = addedShare(results, scenario, name);
-      lines.push(`| ${scenario} | ${name} | ${(middle / 1000).toFixed(0)}k | ${runs.map((value) => `${(value / 1000).toFixed(0)}k`).join(', ')} | ${(spread * 100).toFixed(1)}% | ${name === 'no instrumentation' ? '—' : `${added >= 0 ? '+' : ''}${(added * 100).toFixed(0)}%`} |`);
+      const compiling = results.compileShares?.[scenario]?.[name];
+      const compileText = compiling?.length ? `${(median(compiling) * 100).toFixed(0)}%` : '—';
+      const settled = settledPerRequest(results, scenario, name);
+      const settledAdded = name === 'no instrumentation' ? NaN : (settled - settledPerRequest(results, scenario, 'no instrumentation')) / settledPerRequest(results, scenario, 'no instrumentation');
+      const settledText = Number.isNaN(settled) ? '—' : `${(settled / 1000).toFixed(0)}k`;
+      const settledAddedText = Number.isNaN(settledAdded) ? '—' : `${settledAdded >= 0 ? '+' : ''}${(settledAdded * 100).toFixed(0)}%`;
+      lines.push(`| ${scenario} | ${name} | ${(middle / 1000).toFixed(0)}k | ${runs.map((value) => `${(value / 1000).toFixed(0)}k`).join(', ')} | ${(spread * 100).toFixed(1)}% | ${name === 'no instrumentation' ? '—' : `${added >= 0 ? '+' : ''}${(added * 100).toFixed(0)}%`} | ${compileText} | ${settledText} | ${settledAddedText} |`);
     }
   }
   lines.push('');
