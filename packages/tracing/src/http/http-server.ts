@@ -12,6 +12,7 @@ import { resolveRequestId } from './request-id-header';
 import { RAW_HEADERS_GETTER, rawHeader } from './raw-headers';
 import { serverErrorOf } from './server-error';
 import { createHeaderCapture } from './header-capture';
+import { BOUND_CONTEXT, emitInBoundContext } from './bound-emit';
 
 const SPAN_KEY = Symbol.for('threadline.http.server-span');
 
@@ -19,9 +20,9 @@ const SPAN_KEY = Symbol.for('threadline.http.server-span');
  * With AsyncContextFrame (the default from Node 24, opt-in on 22), a context entered in the
  * request-start subscriber lasts for that synchronous run and what it schedules, but the
  * request's later `data`/`end` events come from the socket and run in the socket's context:
- * a handler that reads the body first (every body parser) would lose the request. Binding the
- * request's and the response's listeners to the context keeps it; under async_hooks (Node 20)
- * the entered context already reaches those events, so nothing is bound there.
+ * a handler that reads the body first (every body parser) would lose the request. The request
+ * and the response carry their context and emit inside it (bound-emit.ts); under async_hooks
+ * (Node 20) the entered context already reaches those events, so nothing is bound there.
  */
 const BIND_REQUEST_EMITTERS = usesAsyncContextFrame();
 
@@ -32,6 +33,7 @@ function usesAsyncContextFrame(): boolean {
   return major >= 24 || process.execArgv.includes('--experimental-async-context-frame');
 }
 type TracedRequest = IncomingMessage & { [SPAN_KEY]?: Span };
+type BoundEmitter = { [BOUND_CONTEXT]?: Context };
 
 interface RequestStart {
   request: IncomingMessage;
@@ -102,16 +104,20 @@ export const instrumentHttpServer: Instrumentation = ({ spans, contextManager, c
     const active = createRequestScope(parent, span, createRequestContext(requestId, span));
     contextManager.attach(active);
     if (BIND_REQUEST_EMITTERS) {
-      contextManager.bind(active, request);
-      contextManager.bind(active, response);
+      (request as BoundEmitter)[BOUND_CONTEXT] = active;
+      (response as BoundEmitter)[BOUND_CONTEXT] = active;
     }
     attached = true;
     (response as ServedResponse)[SERVED_KEY] = { request, span, method, scheme: encrypted ? 'https' : 'http', requestId, startedAt: performance.now() };
     response.on('close', onResponseClose);
   }, attachCleanContext);
 
+  const restoreEmit = BIND_REQUEST_EMITTERS ? emitInBoundContext(contextManager) : undefined;
   diagnosticsChannel.subscribe('http.server.request.start', onRequestStart);
-  return () => diagnosticsChannel.unsubscribe('http.server.request.start', onRequestStart);
+  return () => {
+    diagnosticsChannel.unsubscribe('http.server.request.start', onRequestStart);
+    restoreEmit?.();
+  };
 };
 
 /** What the end of a served request needs, kept on the response (one shared close listener, no closure per request). */
