@@ -1,5 +1,5 @@
 import type { Attributes, Context, Span, TextMapGetter, Tracer } from '@opentelemetry/api';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, context, createContextKey, propagation, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, context, createContextKey, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
 import {
   REQUEST_ID_ATTRIBUTE,
   REQUEST_ID_HEADER,
@@ -52,6 +52,7 @@ export function isInsideProducer(): boolean {
   return context.active().getValue(INSIDE_PRODUCER) === true;
 }
 const CONSUMER_OPERATION_TYPE = 'process';
+const RECEIVE_OPERATION_TYPE = 'receive';
 
 /**
  * Starts the producer span for one message and writes `traceparent`, `tracestate`, `baggage`
@@ -80,13 +81,20 @@ const HEADER_GETTER: TextMapGetter<ConsumedMessage> = {
   keys: (message) => message.headerNames(),
 };
 
+/** A consumer span started for one message, with the context its handler should run in. */
+export interface StartedProcessing extends ProcessingMessage {
+  /** The consumer span active, the carried request restored. */
+  readonly active: Context;
+  /** Ends the span (with the handler's error, if it threw) and records the metrics. */
+  finish(error?: unknown): void;
+}
+
 /**
- * Runs a consumer's handler for one message inside a consumer span that continues the
- * producer's trace (the producer span is its parent), with the carried request restored as the
- * handler's context: its log lines, queries and calls join the request that sent the message.
- * The handler's result (or promise) is returned unchanged, and so are its errors.
+ * Starts the consumer span for one message: it continues the producer's trace (the producer
+ * span is its parent) and carries the restored request. For clients whose handler is not a
+ * callback Threadline can wrap (a message read by async iteration).
  */
-export function processMessage<R>(tracer: Tracer, message: ConsumedMessage, handler: (processing: ProcessingMessage) => R): R {
+export function startProcessing(tracer: Tracer, message: ConsumedMessage): StartedProcessing {
   const extracted = propagation.extract(ROOT_CONTEXT, message, HEADER_GETTER);
   const attributes = spanAttributes(message, CONSUMER_OPERATION_TYPE);
   const span = tracer.startSpan(`${message.operationName} ${message.destination}`, { kind: SpanKind.CONSUMER, attributes }, extracted);
@@ -95,24 +103,80 @@ export function processMessage<R>(tracer: Tracer, message: ConsumedMessage, hand
   for (const [key, value] of Object.entries(request.attributes)) span.setAttribute(key, value);
   const active = withRequestContext(trace.setSpan(baggageWithRequestId(extracted, request.requestId), span), request);
   let rejectedAs: string | undefined;
-  const processing: ProcessingMessage = {
+  let finished = false;
+  const startedAt = performance.now();
+  return {
     span,
+    active,
     markRejected: (errorType) => {
       rejectedAs ??= errorType;
       span.setAttribute('error.type', errorType);
     },
+    finish: (error?: unknown): void => {
+      if (finished) return;
+      finished = true;
+      const errorType = error === undefined ? rejectedAs : errorTypeOf(error);
+      if (error !== undefined) {
+        span.recordException(error instanceof Error ? error : String(error));
+        setError(span, errorTypeOf(error), error);
+      } else if (rejectedAs) span.setStatus({ code: SpanStatusCode.ERROR, message: rejectedAs });
+      span.end();
+      publishEnd(CONSUMER_OPERATION_TYPE, message, span, startedAt, errorType, request.requestId);
+    },
   };
-  const startedAt = performance.now();
-  const finish = (error?: unknown): void => {
-    const errorType = error === undefined ? rejectedAs : errorTypeOf(error);
-    if (error !== undefined) {
-      span.recordException(error instanceof Error ? error : String(error));
-      setError(span, errorTypeOf(error), error);
-    } else if (rejectedAs) span.setStatus({ code: SpanStatusCode.ERROR, message: rejectedAs });
-    span.end();
-    publishEnd(CONSUMER_OPERATION_TYPE, message, span, startedAt, errorType, request.requestId);
+}
+
+/**
+ * Runs a consumer's handler for one message inside a consumer span that continues the
+ * producer's trace (the producer span is its parent), with the carried request restored as the
+ * handler's context: its log lines, queries and calls join the request that sent the message.
+ * The handler's result (or promise) is returned unchanged, and so are its errors.
+ */
+export function processMessage<R>(tracer: Tracer, message: ConsumedMessage, handler: (processing: ProcessingMessage) => R): R {
+  const processing = startProcessing(tracer, message);
+  return endWhenDone(() => context.with(processing.active, handler, undefined, processing), processing.finish);
+}
+
+/** A pull (`receive`) span: the messages it brought are links, since each has its own producer. */
+export interface Receiving {
+  /** Links the span to the message's producer span (its creation context). */
+  received(message: ConsumedMessage): void;
+  end(error?: unknown): void;
+}
+
+/**
+ * Starts a `receive` span (kind `CONSUMER`, a child of the caller's context) for a call that
+ * pulls messages: `channel.get()`, a JetStream `fetch()`. Each message it brings is a link to
+ * its producer span, as the semantic conventions ask for a batch (a span has one parent, a
+ * batch has many producers). A batch call gets `messaging.batch.message_count`, even 0 or 1.
+ * Receive spans are not counted in the messaging metrics: each message is counted where it
+ * is processed.
+ */
+export function startReceive(tracer: Tracer, target: MessageTarget, batch: boolean): Receiving {
+  const span = tracer.startSpan(`${target.operationName} ${target.destination}`, { kind: SpanKind.CONSUMER, attributes: spanAttributes(target, RECEIVE_OPERATION_TYPE) }, context.active());
+  let count = 0;
+  let ended = false;
+  return {
+    received: (message) => {
+      if (ended) return;
+      count += 1;
+      const producer = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, message, HEADER_GETTER));
+      if (producer && isSpanContextValid(producer)) span.addLink({ context: producer, attributes: linkAttributes(message) });
+      if (!batch) for (const [key, value] of Object.entries(message.attributes)) if (value !== undefined) span.setAttribute(key, value);
+    },
+    end: (error?: unknown) => {
+      if (ended) return;
+      ended = true;
+      if (batch) span.setAttribute('messaging.batch.message_count', count);
+      if (error !== undefined) setError(span, errorTypeOf(error), error);
+      span.end();
+    },
   };
-  return endWhenDone(() => context.with(active, handler, undefined, processing), finish);
+}
+
+function linkAttributes(message: ConsumedMessage): Attributes {
+  const id = message.attributes['messaging.message.id'];
+  return id === undefined ? {} : { 'messaging.message.id': id };
 }
 
 function spanAttributes(target: MessageTarget, operationType: string): Attributes {
@@ -130,12 +194,19 @@ function setError(span: Span, errorType: string, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
 }
 
+/** The conventions' metric attributes beyond system, destination and operation, where a system has them (both bounded). */
+const METRIC_CONSUMER_ATTRIBUTES = ['messaging.consumer.group.name', 'messaging.destination.subscription.name'];
+
 function publishEnd(operationType: 'send' | 'process', target: MessageTarget, span: Span, startedAt: number, errorType: string | undefined, requestId: string | undefined): void {
   const attributes: Record<string, string> = {
     'messaging.system': target.system,
     'messaging.destination.name': target.destination,
     'messaging.operation.name': target.operationName,
   };
+  for (const key of METRIC_CONSUMER_ATTRIBUTES) {
+    const value = target.attributes[key];
+    if (typeof value === 'string') attributes[key] = value;
+  }
   if (errorType) attributes['error.type'] = errorType;
   const spanContext = span.spanContext();
   publishMessagingOperationEnd({

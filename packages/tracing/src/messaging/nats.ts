@@ -1,8 +1,11 @@
 import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { Diagnostics } from '@threadline/core';
-import type { ConsumedMessage, ProcessingMessage } from './message-spans';
-import { isInsideProducer, processMessage, runInsideProducer, startProducerSpan } from './message-spans';
-import { attempt, bodySize, endWhenDone, patchMethod } from './patch';
+import { context, createContextKey } from '@opentelemetry/api';
+import type { AttachContext } from './iterated-messages';
+import { traceIteration } from './iterated-messages';
+import type { ConsumedMessage, ProcessingMessage, Receiving } from './message-spans';
+import { isInsideProducer, processMessage, runInsideProducer, startProducerSpan, startReceive } from './message-spans';
+import { attempt, bodySize, endWhenDone, endWhenSettled, patchMethod } from './patch';
 
 interface NatsHeaders {
   get(name: string): string;
@@ -32,19 +35,28 @@ export interface NatsModules {
   jetStreamClient: unknown;
   consumer: unknown;
   jetStreamMessage: unknown;
+  /** Where `SubscriptionImpl` lives (core subscriptions read by async iteration). */
+  protocol: unknown;
 }
 
 const SYSTEM = 'nats';
 const processing = new WeakMap<object, ProcessingMessage>();
+/** The `receive` span of each JetStream `fetch()`, told of each message the batch yields. */
+const fetches = new WeakMap<object, Receiving>();
+// Set while the client iterates its own messages (`consumer.next()` reads a one-message pull
+// with `for await`): that loop is not the app's handler.
+const INSIDE_CLIENT = createContextKey('threadline.messaging.nats.inside-client');
 
 /**
  * NATS (`nats`): core `publish` and JetStream `publish` get a producer span and write the trace
  * and request into NATS headers; messages a callback receives (core `subscribe({ callback })`,
- * JetStream `consumer.consume({ callback })`) run in a consumer span continuing them. Inboxes
- * and `$`-subjects (requests' replies, JetStream's API and acks) are the client's plumbing and
- * are skipped. `nak`/`term` mark the consumer span.
+ * JetStream `consumer.consume({ callback })`) or read by async iteration (`for await` over a
+ * subscription, `consume()` or `fetch()`) run in a consumer span continuing them. A `fetch()`
+ * is also one `receive` span linked to each message's producer, and `next()` one linked to
+ * its message's. Inboxes and `$`-subjects (requests' replies, JetStream's API and acks) are
+ * the client's plumbing and are skipped. `nak`/`term` mark the consumer span.
  */
-export function instrumentNats(modules: NatsModules, tracer: Tracer, diagnostics: Diagnostics): () => void {
+export function instrumentNats(modules: NatsModules, tracer: Tracer, diagnostics: Diagnostics, attach: AttachContext): () => void {
   const createHeaders = (modules.entry as { headers?: () => NatsHeaders }).headers;
   const prototypeOf = (module: unknown, name: string) => (module as Record<string, { prototype: object } | undefined> | undefined)?.[name]?.prototype;
   const connection = prototypeOf(modules.connection, 'NatsConnectionImpl');
@@ -64,7 +76,17 @@ export function instrumentNats(modules: NatsModules, tracer: Tracer, diagnostics
   const jetStream = prototypeOf(modules.jetStreamClient, 'JetStreamClientImpl');
   if (jetStream) restores.push(patchMethod(jetStream, 'publish', (original) => wrapJetStreamPublish(original as Method, tracer, diagnostics, copyHeaders)));
   const consumer = prototypeOf(modules.consumer, 'PullConsumerImpl');
-  if (consumer) restores.push(patchMethod(consumer, 'consume', (original) => wrapConsume(original as Method, tracer, diagnostics)));
+  if (consumer) {
+    restores.push(
+      patchMethod(consumer, 'consume', (original) => wrapConsume(original as Method, tracer, diagnostics)),
+      patchMethod(consumer, 'fetch', (original) => wrapFetch(original as Method, tracer, diagnostics)),
+      patchMethod(consumer, 'next', (original) => wrapNext(original as Method, tracer, diagnostics)),
+    );
+  }
+  const subscription = prototypeOf(modules.protocol, 'SubscriptionImpl');
+  if (subscription) restores.push(patchMethod(subscription, 'iterate', (original) => wrapSubscriptionIteration(original as Method, tracer, diagnostics, attach)));
+  const pulled = prototypeOf(modules.consumer, 'PullConsumerMessagesImpl');
+  if (pulled) restores.push(patchMethod(pulled, 'iterate', (original) => wrapPulledIteration(original as Method, tracer, diagnostics, attach)));
   const message = prototypeOf(modules.jetStreamMessage, 'JsMsgImpl');
   if (message) {
     for (const settlement of ['nak', 'term']) {
@@ -139,15 +161,7 @@ function wrapConsume(original: Method, tracer: Tracer, diagnostics: Diagnostics)
     const callback = given.callback;
     const consumerName = (this as { name?: string }).name;
     const traced = (message: JetStreamMessage): unknown => {
-      const consumed = attempt(diagnostics, 'nats jetstream consume', () =>
-        describe(message, {
-          'messaging.consumer.group.name': consumerName ?? message.info.consumer,
-          'messaging.message.redelivered': message.redelivered,
-          'messaging.nats.message.delivery_count': message.info.redeliveryCount,
-          'messaging.nats.stream.name': message.info.stream,
-          'messaging.message.id': String(message.seq),
-        }),
-      );
+      const consumed = attempt(diagnostics, 'nats jetstream consume', () => describeJetStream(message, consumerName));
       if (!consumed) return callback(message);
       return processMessage(tracer, consumed, (state) => {
         processing.set(message, state);
@@ -155,6 +169,83 @@ function wrapConsume(original: Method, tracer: Tracer, diagnostics: Diagnostics)
       });
     };
     return original.call(this, { ...given, callback: traced }, ...rest);
+  };
+}
+
+function describeJetStream(message: JetStreamMessage, consumerName: string | undefined): ConsumedMessage {
+  return describe(message, {
+    'messaging.consumer.group.name': consumerName ?? message.info.consumer,
+    'messaging.message.redelivered': message.redelivered,
+    'messaging.nats.message.delivery_count': message.info.redeliveryCount,
+    'messaging.nats.stream.name': message.info.stream,
+    'messaging.message.id': String(message.seq),
+  });
+}
+
+function wrapSubscriptionIteration(original: Method, tracer: Tracer, diagnostics: Diagnostics, attach: AttachContext): Method {
+  return function iterate(this: unknown, ...args) {
+    const iterator = original.apply(this, args) as AsyncIterator<NatsMessage>;
+    const subscription = this as { subject?: unknown; queue?: string };
+    if (isPlumbing(subscription.subject) || context.active().getValue(INSIDE_CLIENT) === true) return iterator;
+    const extra: Attributes = { 'messaging.destination.subscription.name': String(subscription.subject) };
+    if (subscription.queue) extra['messaging.consumer.group.name'] = subscription.queue;
+    return traceIteration(iterator, tracer, diagnostics, attach, { describe: (message) => describe(message, extra) });
+  };
+}
+
+function wrapPulledIteration(original: Method, tracer: Tracer, diagnostics: Diagnostics, attach: AttachContext): Method {
+  return function iterate(this: unknown, ...args) {
+    const iterator = original.apply(this, args) as AsyncIterator<JetStreamMessage>;
+    if (context.active().getValue(INSIDE_CLIENT) === true) return iterator;
+    const consumerName = (this as { consumer?: { name?: string } }).consumer?.name;
+    const batch = fetches.get(this as object);
+    return traceIteration(iterator, tracer, diagnostics, attach, {
+      describe: (message) => describeJetStream(message, consumerName),
+      started: (message, state) => {
+        processing.set(message, state);
+        batch?.received(describeJetStream(message, consumerName));
+      },
+    });
+  };
+}
+
+/** A `fetch()` is one pull of a batch: a `receive` span from the call until the batch is read. */
+function wrapFetch(original: Method, tracer: Tracer, diagnostics: Diagnostics): Method {
+  return function fetch(this: unknown, ...args) {
+    const stream = (this as { stream?: string }).stream ?? '';
+    const receiving = attempt(diagnostics, 'nats jetstream fetch', () =>
+      startReceive(tracer, { system: SYSTEM, destination: stream, operationName: 'fetch', attributes: { 'messaging.consumer.group.name': String((this as { name?: string }).name ?? '') } }, true),
+    );
+    if (!receiving) return original.apply(this, args);
+    const result = endWhenDone(
+      () => original.apply(this, args),
+      (error) => error !== undefined && receiving.end(error),
+    ) as Promise<{ closed(): Promise<unknown> }>;
+    return result.then((messages) => {
+      attempt(diagnostics, 'nats jetstream fetch', () => {
+        fetches.set(messages, receiving);
+        messages.closed().then(
+          () => receiving.end(),
+          (error: unknown) => receiving.end(error),
+        );
+      });
+      return messages;
+    });
+  };
+}
+
+/** `next()` pulls one message: a `receive` span linked to it; the caller goes on in its own context. */
+function wrapNext(original: Method, tracer: Tracer, diagnostics: Diagnostics): Method {
+  return function next(this: unknown, ...args) {
+    const consumerName = (this as { name?: string }).name;
+    const receiving = attempt(diagnostics, 'nats jetstream next', () =>
+      startReceive(tracer, { system: SYSTEM, destination: (this as { stream?: string }).stream ?? '', operationName: 'next', attributes: { 'messaging.consumer.group.name': String(consumerName ?? '') } }, false),
+    );
+    const call = () => context.with(context.active().setValue(INSIDE_CLIENT, true), () => original.apply(this, args));
+    if (!receiving) return call();
+    return endWhenSettled(call(), (error) => receiving.end(error), (message) => {
+      if (message) attempt(diagnostics, 'nats jetstream next', () => receiving.received(describeJetStream(message as JetStreamMessage, consumerName)));
+    });
   };
 }
 
