@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import type { OtlpReceiver, ReceivedSpan } from '@threadline/testing';
+import { diagnosticLines, startApp } from './helpers/run-app';
+import { jsonLines } from './helpers/log-lines';
+import { useReceiver } from './helpers/receiver';
+
+const PRODUCER = 4;
+const CONSUMER = 5;
+const GENERATED_ID = /^[0-9a-f]{32}$/;
+
+/** Runs the pull scenarios in one app and hands back its spans and log lines once they all arrived. */
+async function runScenarios(receiver: OtlpReceiver, scenarios: string, ready: (spans: ReceivedSpan[]) => boolean) {
+  const app = startApp(['messaging-pulls.cjs'], {
+    OTEL_SERVICE_NAME: 'puller',
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    DESTINATION: `threadline-pull-${randomBytes(6).toString('hex')}`,
+    SCENARIOS: scenarios,
+  });
+  await app.waitForOutput('finished', 60_000);
+  app.child.kill('SIGTERM');
+  const result = await app.exited;
+  expect(diagnosticLines(result.stderr)).toEqual([]);
+  const spans = await receiver.waitForSpans(ready, 30_000);
+  const lines = jsonLines(result.stdout);
+  const named = (name: string) => spans.find((span) => span.name === name)!;
+  const linesOf = (event: string) => lines.filter((line) => line.event === event);
+  return { spans, lines, named, linesOf };
+}
+
+const sameIds = (line: Record<string, unknown> | undefined, span: ReceivedSpan) => expect(line).toMatchObject({ trace_id: span.traceId, span_id: span.spanId, request_id: span.attributes['request.id'] });
+
+describe('messages that are pulled, batched or carry no headers', () => {
+  const receiver = useReceiver();
+  jest.setTimeout(120_000);
+
+  it('makes a JetStream fetch() one receive span linked to each producer, and each message its producer’s child', async () => {
+    const { spans, named, linesOf } = await runScenarios(receiver, 'fetch', (received) => received.some((span) => span.name.startsWith('fetch ')));
+    const read = named('fetch.read');
+    const batch = spans.find((span) => span.name.startsWith('fetch ') && span.kind === CONSUMER)!;
+    expect(batch).toMatchObject({ traceId: read.traceId, parentSpanId: read.spanId });
+    expect(batch.attributes).toMatchObject({ 'messaging.system': 'nats', 'messaging.operation.type': 'receive', 'messaging.operation.name': 'fetch', 'messaging.batch.message_count': 3 });
+
+    const producers = [1, 2, 3].map((index) => {
+      const root = named(`fetch.publish.${index}`);
+      return spans.find((span) => span.kind === PRODUCER && span.parentSpanId === root.spanId)!;
+    });
+    // One link per message, to the span that produced it: three different traces.
+    expect(batch.links.map((link) => `${link.traceId}/${link.spanId}`).sort()).toEqual(producers.map((span) => `${span.traceId}/${span.spanId}`).sort());
+    expect(new Set(producers.map((span) => span.traceId)).size).toBe(3);
+
+    // The loop body of each message runs in its own consumer span, in its producer's trace and request.
+    for (const [position, producer] of producers.entries()) {
+      const processing = spans.find((span) => span.kind === CONSUMER && span.parentSpanId === producer.spanId)!;
+      expect(processing).toMatchObject({ traceId: producer.traceId, name: batch.name.replace('fetch ', 'process ') });
+      const publishedWith = linesOf('fetch.published').find((line) => line.index === position + 1)!.request_id;
+      expect(processing.attributes['request.id']).toBe(publishedWith);
+      sameIds(
+        linesOf('fetch.handled').find((line) => line.index === position + 1),
+        processing,
+      );
+    }
+    // After the loop, the reading run's own context again.
+    sameIds(linesOf('fetch.after')[0], read);
+  });
+
+  it('makes amqplib get() a receive span linked to the producer, and runs a callback-API get callback in the message’s request', async () => {
+    const { spans, named, linesOf } = await runScenarios(receiver, 'get', (received) => received.filter((span) => span.name.startsWith('get ')).length >= 2);
+    const producerOf = (api: string) => spans.find((span) => span.kind === PRODUCER && span.parentSpanId === named(`get.publish.${api}`).spanId)!;
+    const requestOf = (api: string) => linesOf('get.published').find((line) => line.api === api)!.request_id;
+
+    const read = named('get.read');
+    const pulled = spans.find((span) => span.name.startsWith('get ') && span.parentSpanId === read.spanId)!;
+    expect(pulled).toMatchObject({ kind: CONSUMER, traceId: read.traceId });
+    expect(pulled.attributes).toMatchObject({ 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'receive', 'messaging.message.id': 'promise' });
+    expect(pulled.links).toEqual([expect.objectContaining({ traceId: producerOf('promise').traceId, spanId: producerOf('promise').spanId })]);
+    // The promise API's caller goes on in its own request.
+    sameIds(linesOf('get.after')[0], read);
+
+    const callbackRead = named('get.read.callback');
+    const callbackPulled = spans.find((span) => span.name.startsWith('get ') && span.parentSpanId === callbackRead.spanId)!;
+    expect(callbackPulled.links).toEqual([expect.objectContaining({ spanId: producerOf('callback').spanId })]);
+    const processing = spans.find((span) => span.kind === CONSUMER && span.parentSpanId === producerOf('callback').spanId)!;
+    expect(processing.attributes['request.id']).toBe(requestOf('callback'));
+    sameIds(linesOf('get.handled')[0], processing);
+  });
+
+  it('starts each repetition of a BullMQ job scheduler as its own trace with a fresh request ID', async () => {
+    const { spans, named, linesOf } = await runScenarios(receiver, 'repeat', (received) => received.filter((span) => span.kind === CONSUMER).length >= 2);
+    const created = named('repeat.create');
+    const runs = spans.filter((span) => span.kind === CONSUMER && span.attributes['messaging.system'] === 'bullmq');
+    expect(runs).toHaveLength(2);
+    const requestIds = new Set([created.attributes['request.id']]);
+    for (const run of runs) {
+      expect(run.parentSpanId).toBe('');
+      expect(run.traceId).not.toBe(created.traceId);
+      expect(run.attributes['request.id']).toMatch(GENERATED_ID);
+      requestIds.add(run.attributes['request.id']);
+      sameIds(
+        linesOf('repeat.ran').find((line) => line.span_id === run.spanId),
+        run,
+      );
+    }
+    expect(requestIds.size).toBe(3);
+    expect(runs[0]!.traceId).not.toBe(runs[1]!.traceId);
+  });
+
+  it('over MQTT 3.1.1 (no headers) traces both sides, the consumer in a new trace with a fresh request ID', async () => {
+    const { spans, named, linesOf } = await runScenarios(receiver, 'mqtt3', (received) => received.some((span) => span.kind === CONSUMER));
+    const published = named('mqtt3.publish');
+    const producer = spans.find((span) => span.kind === PRODUCER)!;
+    expect(producer).toMatchObject({ traceId: published.traceId, parentSpanId: published.spanId });
+    const consumer = spans.find((span) => span.kind === CONSUMER)!;
+    expect(consumer.parentSpanId).toBe('');
+    expect(consumer.traceId).not.toBe(published.traceId);
+    expect(consumer.attributes['request.id']).toMatch(GENERATED_ID);
+    expect(consumer.attributes['request.id']).not.toBe(published.attributes['request.id']);
+    sameIds(linesOf('mqtt3.handled')[0], consumer);
+  });
+});
