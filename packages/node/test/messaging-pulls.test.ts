@@ -117,4 +117,22 @@ describe('messages that are pulled, batched or carry no headers', () => {
     expect(consumer.attributes['request.id']).not.toBe(published.attributes['request.id']);
     sameIds(linesOf('mqtt3.handled')[0], consumer);
   });
+
+  it('carries a BullMQ flow’s trace and request to its parent job and every child', async () => {
+    const { spans, named, linesOf } = await runScenarios(receiver, 'flow', (received) => received.filter((span) => span.kind === CONSUMER).length >= 3);
+    const created = named('flow.create');
+    const producer = spans.find((span) => span.kind === PRODUCER)!;
+    expect(producer).toMatchObject({ traceId: created.traceId, parentSpanId: created.spanId });
+    expect(producer.attributes).toMatchObject({ 'messaging.system': 'bullmq', 'messaging.operation.name': 'addFlow', 'messaging.bullmq.job.name': 'parent' });
+    const jobs = spans.filter((span) => span.kind === CONSUMER);
+    expect(jobs.map((span) => span.attributes['messaging.bullmq.job.name']).sort()).toEqual(['child-1', 'child-2', 'parent']);
+    for (const job of jobs) {
+      expect(job).toMatchObject({ traceId: created.traceId, parentSpanId: producer.spanId });
+      expect(job.attributes['request.id']).toBe(created.attributes['request.id']);
+      sameIds(
+        linesOf('flow.ran').find((line) => line.job === job.attributes['messaging.bullmq.job.name']),
+        job,
+      );
+    }
+  });
 });
