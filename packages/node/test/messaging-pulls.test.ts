@@ -135,4 +135,30 @@ describe('messages that are pulled, batched or carry no headers', () => {
       );
     }
   });
+
+  it('runs a BullMQ sandboxed processor, in its child process, inside the job’s consumer span and request', async () => {
+    const app = startApp(['--require', '@threadline/node/register', 'messaging-sandbox.cjs'], {
+      OTEL_SERVICE_NAME: 'sandboxed',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      DESTINATION: `threadline-sandbox-${randomBytes(6).toString('hex')}`,
+    });
+    await app.waitForOutput('finished', 60_000);
+    app.child.kill('SIGTERM');
+    const result = await app.exited;
+    expect(diagnosticLines(result.stderr)).toEqual([]);
+    const spans = await receiver.waitForSpans((received) => received.some((span) => span.attributes['db.system.name'] === 'postgresql'), 30_000);
+    const lines = jsonLines(result.stdout);
+    const added = spans.find((span) => span.name === 'sandbox.add')!;
+    const producer = spans.find((span) => span.kind === PRODUCER)!;
+    const consumer = spans.find((span) => span.kind === CONSUMER)!;
+    expect(consumer).toMatchObject({ traceId: added.traceId, parentSpanId: producer.spanId });
+    const query = spans.find((span) => span.attributes['db.system.name'] === 'postgresql')!;
+    // The query ran in the child process (another process's resource), under the consumer span.
+    expect(query.resource['process.pid']).not.toBe(consumer.resource['process.pid']);
+    expect(query).toMatchObject({ traceId: added.traceId, parentSpanId: consumer.spanId });
+    const ran = lines.find((line) => line.event === 'sandbox.ran')!;
+    expect(ran.pid).not.toBe(lines.find((line) => line.event === 'sandbox.added')!.pid);
+    expect(ran).toMatchObject({ trace_id: added.traceId, span_id: consumer.spanId, request_id: added.attributes['request.id'], requestId: added.attributes['request.id'] });
+  });
 });

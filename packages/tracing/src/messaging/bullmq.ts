@@ -2,7 +2,7 @@ import type { Attributes, Tracer } from '@opentelemetry/api';
 import { context, createContextKey } from '@opentelemetry/api';
 import type { Diagnostics } from '@threadline/core';
 import type { ConsumedMessage } from './message-spans';
-import { processMessage, startProducerSpan } from './message-spans';
+import { continuedContext, injectContext, processMessage, startProducerSpan } from './message-spans';
 import { attempt, endWhenDone, patchMethod } from './patch';
 
 /**
@@ -45,8 +45,12 @@ const FLOW_CONTEXT = createContextKey('threadline.messaging.bullmq.flow');
  * processed in the trace and request that added the flow. A job a job scheduler (repeat)
  * created belongs to no request: it starts its own trace with a fresh request ID.
  */
-export function instrumentBullmq(entry: unknown, tracer: Tracer, diagnostics: Diagnostics): () => void {
-  const classes = entry as { Queue?: { prototype: object }; Worker?: { prototype: object }; FlowProducer?: { prototype: object } };
+export function instrumentBullmq(entry: unknown, childProcessor: unknown, tracer: Tracer, diagnostics: Diagnostics): () => void {
+  // In a sandboxed processor's child process, the entry the app loaded is BullMQ's child main
+  // file: only the child side is there.
+  const child = (childProcessor as { ChildProcessor?: { prototype: object } } | undefined)?.ChildProcessor?.prototype;
+  if (child && isSandboxChild(entry)) return patchMethod(child, 'start', (original) => wrapSandboxStart(original as Method, diagnostics));
+  const classes = entry as { Queue?: { prototype: object }; Worker?: { prototype: object }; FlowProducer?: { prototype: object }; Job?: { prototype: object } };
   if (!classes.Queue || !classes.Worker) {
     diagnostics.warn('this bullmq version has no Queue or Worker class where Threadline expects it: jobs will not be traced');
     return () => {};
@@ -56,6 +60,8 @@ export function instrumentBullmq(entry: unknown, tracer: Tracer, diagnostics: Di
     patchMethod(classes.Queue.prototype, 'addBulk', (original) => wrapAddBulk(original as Method, tracer, diagnostics)),
     patchMethod(classes.Worker.prototype, 'callProcessJob', (original) => wrapProcess(original as Method, tracer, diagnostics)),
   ];
+  if (classes.Job) restores.push(patchMethod(classes.Job.prototype, 'asJSONSandbox', (original) => wrapSandboxJob(original as Method, diagnostics)));
+  if (child) restores.push(patchMethod(child, 'start', (original) => wrapSandboxStart(original as Method, diagnostics)));
   const flows = classes.FlowProducer?.prototype;
   if (flows) {
     restores.push(
@@ -137,6 +143,37 @@ function wrapProcess(original: Method, tracer: Tracer, diagnostics: Diagnostics)
     const consumed = attempt(diagnostics, 'bullmq process', () => describe(job as Job, queueName(this)));
     if (!consumed) return original.call(this, job, ...rest);
     return processMessage(tracer, consumed, () => original.call(this, job, ...rest));
+  };
+}
+
+function isSandboxChild(entry: unknown): boolean {
+  return typeof entry !== 'object' || entry === null || !('Worker' in entry);
+}
+
+/**
+ * A sandboxed processor (a file run in a child process or worker thread) gets the job as JSON;
+ * the JSON carries the consumer span's context (active here, inside the consumer span), in
+ * place of the producer's, so the child's work is the consumer span's.
+ */
+function wrapSandboxJob(original: Method, diagnostics: Diagnostics): Method {
+  return function asJSONSandbox(this: unknown, ...args) {
+    const json = original.apply(this, args) as { opts?: Record<string, unknown> };
+    const traced = attempt(diagnostics, 'bullmq sandbox', () => {
+      const carried: Record<string, string> = {};
+      injectContext(context.active(), (key, value) => (carried[key] = value));
+      return { ...json, opts: { ...json.opts, [BULLMQ_CONTEXT_OPTION]: carried } };
+    });
+    return traced ?? json;
+  };
+}
+
+/** In the child: the processor runs in the context the job's JSON carries (no second consumer span). */
+function wrapSandboxStart(original: Method, diagnostics: Diagnostics): Method {
+  return function start(this: unknown, job, ...rest) {
+    const carried = (job as { opts?: Record<string, unknown> } | undefined)?.opts?.[BULLMQ_CONTEXT_OPTION];
+    const active = typeof carried === 'object' && carried !== null ? attempt(diagnostics, 'bullmq sandbox', () => continuedContext(carried as Record<string, unknown>)) : undefined;
+    if (!active) return original.call(this, job, ...rest);
+    return context.with(active, () => original.call(this, job, ...rest));
   };
 }
 

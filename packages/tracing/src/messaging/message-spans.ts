@@ -63,10 +63,7 @@ export function startProducerSpan(tracer: Tracer, target: MessageTarget, setHead
   const active = context.active();
   const attributes = spanAttributes(target, PRODUCER_OPERATION_TYPE);
   const span = tracer.startSpan(`${target.operationName} ${target.destination}`, { kind: SpanKind.PRODUCER, attributes }, active);
-  const withSpan = trace.setSpan(active, span);
-  propagation.inject(withCarriedRequest(withSpan), undefined, { set: (_carrier, name, value) => setHeader(name, value) });
-  const requestId = getRequestContext(active)?.requestId;
-  if (requestId) setHeader(REQUEST_ID_HEADER, requestId);
+  const requestId = injectContext(trace.setSpan(active, span), setHeader);
   const startedAt = performance.now();
   return (error?: unknown) => {
     const errorType = error === undefined ? undefined : errorTypeOf(error);
@@ -74,6 +71,25 @@ export function startProducerSpan(tracer: Tracer, target: MessageTarget, setHead
     span.end();
     publishEnd(PRODUCER_OPERATION_TYPE, target, span, startedAt, errorType, requestId);
   };
+}
+
+/** Writes the context's trace, baggage and request (ID, attributes, feature flags) through `setHeader`; returns the request ID. */
+export function injectContext(active: Context, setHeader: (name: string, value: string) => void): string | undefined {
+  propagation.inject(withCarriedRequest(active), undefined, { set: (_carrier, name, value) => setHeader(name, value) });
+  const requestId = getRequestContext(active)?.requestId;
+  if (requestId) setHeader(REQUEST_ID_HEADER, requestId);
+  return requestId;
+}
+
+/**
+ * The context carried in `headers` (written by `injectContext`), with no span of its own: for
+ * work that continues a consumer span elsewhere (a sandboxed processor's child process).
+ */
+export function continuedContext(headers: Record<string, unknown>): Context {
+  const text = (name: string) => (typeof headers[name] === 'string' ? (headers[name] as string) : undefined);
+  const extracted = propagation.extract(ROOT_CONTEXT, headers, { get: (_carrier, name) => text(name), keys: () => Object.keys(headers) });
+  const request = restoreCarriedRequest(extracted, text(REQUEST_ID_HEADER), undefined);
+  return withRequestContext(baggageWithRequestId(extracted, request.requestId), request);
 }
 
 const HEADER_GETTER: TextMapGetter<ConsumedMessage> = {

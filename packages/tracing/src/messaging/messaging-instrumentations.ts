@@ -68,7 +68,7 @@ const MESSAGING_INSTRUMENTATIONS: Partial<Record<InstrumentationName, MessagingI
   },
   bullmq: {
     packages: ['bullmq'],
-    instrument: (entry, tracer, diagnostics) => instrumentBullmq(entry, tracer, diagnostics),
+    instrument: (entry, tracer, diagnostics) => instrumentBullmq(entry, loadedModule('/node_modules/bullmq/dist/cjs/classes/child-processor.js'), tracer, diagnostics),
   },
 };
 
