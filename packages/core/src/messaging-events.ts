@@ -15,6 +15,8 @@ export interface MessagingOperationEnd {
   /** Set when the span was sampled: the source of an exemplar. */
   spanContext: SpanContext | undefined;
   requestId: string | undefined;
+  /** The messages the operation sent or processed: more than one for a batch send. */
+  messageCount: number;
 }
 
 export const MESSAGING_OPERATION_END_CHANNEL = diagnosticsChannel.channel('threadline:messaging.operation.end');

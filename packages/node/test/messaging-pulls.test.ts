@@ -25,7 +25,12 @@ async function runScenarios(receiver: OtlpReceiver, scenarios: string, ready: (s
   const lines = jsonLines(result.stdout);
   const named = (name: string) => spans.find((span) => span.name === name)!;
   const linesOf = (event: string) => lines.filter((line) => line.event === event);
-  return { spans, lines, named, linesOf };
+  // A counter's points in the app's last export (cumulative: the totals).
+  const counted = (metric: string) =>
+    ((receiver.metrics().filter((received) => received.name === metric).at(-1)?.dataPoints ?? []) as { attributes: Record<string, unknown>; asInt?: unknown; value?: unknown }[]).map(
+      (point) => ({ attributes: point.attributes, value: Number(point.asInt ?? point.value) }),
+    );
+  return { spans, lines, named, linesOf, counted };
 }
 
 const sameIds = (line: Record<string, unknown> | undefined, span: ReceivedSpan) => expect(line).toMatchObject({ trace_id: span.traceId, span_id: span.spanId, request_id: span.attributes['request.id'] });
@@ -134,11 +139,19 @@ describe('messages that are pulled, batched or carry no headers', () => {
   });
 
   it('carries a BullMQ flow’s trace and request to its parent job and every child', async () => {
-    const { spans, named, linesOf } = await runScenarios(receiver, 'flow', (received) => received.filter((span) => span.kind === CONSUMER).length >= 3);
+    const { spans, named, linesOf, counted } = await runScenarios(receiver, 'flow', (received) => received.filter((span) => span.kind === CONSUMER).length >= 3);
     const created = named('flow.create');
     const producer = spans.find((span) => span.kind === PRODUCER)!;
     expect(producer).toMatchObject({ traceId: created.traceId, parentSpanId: created.spanId });
-    expect(producer.attributes).toMatchObject({ 'messaging.system': 'bullmq', 'messaging.operation.name': 'addFlow', 'messaging.bullmq.job.name': 'parent' });
+    expect(producer.attributes).toMatchObject({
+      'messaging.system': 'bullmq',
+      'messaging.operation.name': 'addFlow',
+      'messaging.bullmq.job.name': 'parent',
+      'messaging.batch.message_count': 3,
+    });
+    // One send of three jobs: three messages sent, three consumed.
+    expect(counted('messaging.client.sent.messages')).toEqual([expect.objectContaining({ value: 3 })]);
+    expect(counted('messaging.client.consumed.messages').reduce((total, point) => total + point.value, 0)).toBe(3);
     const jobs = spans.filter((span) => span.kind === CONSUMER);
     expect(jobs.map((span) => span.attributes['messaging.bullmq.job.name']).sort()).toEqual(['child-1', 'child-2', 'parent']);
     for (const job of jobs) {

@@ -115,8 +115,9 @@ function wrapAddFlows(original: Method, tracer: Tracer, diagnostics: Diagnostics
     const traced = attempt(diagnostics, `bullmq ${operationName}`, () => {
       const carried: Record<string, string> = {};
       const queues = new Set(roots.map((root) => String(root?.queueName ?? '')));
-      const attributes: Attributes =
-        operationName === 'addBulkFlows' ? { 'messaging.batch.message_count': roots.length } : { 'messaging.bullmq.job.name': String(roots[0]?.name ?? '') };
+      // A flow is a batch: the parent job and each of its descendants is a job sent.
+      const attributes: Attributes = { 'messaging.batch.message_count': roots.reduce((total, root) => total + jobsIn(root), 0) };
+      if (operationName === 'addFlow') attributes['messaging.bullmq.job.name'] = String(roots[0]?.name ?? '');
       // A bulk of flows into several queues has no one destination.
       const destination = queues.size === 1 ? [...queues][0]! : '';
       const end = startProducerSpan(tracer, { system: SYSTEM, destination, operationName, attributes }, (key, value) => (carried[key] = value));
@@ -125,6 +126,10 @@ function wrapAddFlows(original: Method, tracer: Tracer, diagnostics: Diagnostics
     if (!traced) return original.call(this, flows, ...rest);
     return endWhenDone(() => context.with(context.active().setValue(FLOW_CONTEXT, traced.carried), () => original.call(this, flows, ...rest)), traced.end);
   };
+}
+
+function jobsIn(node: FlowNode | undefined): number {
+  return node ? 1 + (node.children ?? []).reduce((total, child) => total + jobsIn(child), 0) : 0;
 }
 
 function wrapAddNode(original: Method): Method {

@@ -225,7 +225,9 @@ function publishEnd(operationType: 'send' | 'process', target: MessageTarget, sp
   }
   if (errorType) attributes['error.type'] = errorType;
   const spanContext = span.spanContext();
+  const batchSize = target.attributes['messaging.batch.message_count'];
   publishMessagingOperationEnd({
+    messageCount: typeof batchSize === 'number' ? batchSize : 1,
     operationType,
     durationSeconds: (performance.now() - startedAt) / 1000,
     attributes,
