@@ -239,14 +239,16 @@ describe('messages in an ES module app', () => {
     app.child.kill('SIGTERM');
     const result = await app.exited;
     expect(diagnosticLines(result.stderr)).toEqual([]);
-    const spans = await receiver.waitForSpans((received) => received.filter((span) => span.kind === CONSUMER).length >= 4, 30_000);
+    const spans = await receiver.waitForSpans((received) => received.filter((span) => span.kind === CONSUMER).length >= 5, 30_000);
     const root = spans.find((span) => span.name === 'esm.publish')!;
     const requestId = root.attributes['request.id'];
     expect(requestId).toMatch(GENERATED_ID);
     const lines = jsonLines(result.stdout).filter((line) => line.event === 'esm.consumed');
-    for (const system of ['rabbitmq', 'nats', 'mqtt', 'bullmq']) {
-      const producerSpan = spans.find((span) => span.kind === PRODUCER && span.attributes['messaging.system'] === system)!;
-      const consumerSpan = spans.find((span) => span.kind === CONSUMER && span.attributes['messaging.system'] === system)!;
+    for (const system of ['rabbitmq', 'nats', 'nats-iterated', 'mqtt', 'bullmq']) {
+      const [messagingSystem, destinationName] = system === 'nats-iterated' ? ['nats', `${destination}-iterated`] : [system, destination];
+      const sameTarget = (span: ReceivedSpan) => span.attributes['messaging.system'] === messagingSystem && span.attributes['messaging.destination.name'] === destinationName;
+      const producerSpan = spans.find((span) => span.kind === PRODUCER && sameTarget(span))!;
+      const consumerSpan = spans.find((span) => span.kind === CONSUMER && sameTarget(span))!;
       expect(producerSpan).toMatchObject({ traceId: root.traceId, parentSpanId: root.spanId });
       expect(consumerSpan).toMatchObject({ traceId: root.traceId, parentSpanId: producerSpan.spanId });
       expect(consumerSpan.attributes['request.id']).toBe(requestId);
@@ -269,6 +271,28 @@ describe('messages in an ES module app', () => {
     // The background span arrived, so spans were exported; none of them is a messaging span.
     const spans = await receiver.waitForSpans((received) => received.some((span) => span.name === 'esm.publish'), 30_000);
     expect(spans.filter((span) => span.attributes['messaging.system'] !== undefined)).toEqual([]);
-    expect(jsonLines(result.stdout).filter((line) => line.event === 'esm.consumed')).toHaveLength(4);
+    expect(jsonLines(result.stdout).filter((line) => line.event === 'esm.consumed')).toHaveLength(5);
+  });
+
+  it('turns on only the named messaging instrumentations (OTEL_NODE_ENABLED_INSTRUMENTATIONS)', async () => {
+    const app = startApp(['--import', '@threadline/node/register', 'messaging-esm.mjs'], {
+      OTEL_SERVICE_NAME: 'esm-app',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'nats',
+      DESTINATION: `threadline-test-${randomBytes(6).toString('hex')}`,
+    });
+    await app.waitForOutput('finished', 60_000);
+    app.child.kill('SIGTERM');
+    const result = await app.exited;
+    expect(diagnosticLines(result.stderr)).toEqual([]);
+    const spans = await receiver.waitForSpans((received) => received.filter((span) => span.kind === CONSUMER).length >= 2, 30_000);
+    expect(new Set(spans.map((span) => span.attributes['messaging.system']).filter(Boolean))).toEqual(new Set(['nats']));
+  });
+
+  it('says by name when a messaging client was loaded before Threadline started', async () => {
+    const result = await runApp(['messaging-late.cjs'], { OTEL_SERVICE_NAME: 'late', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+    expect(result.stdout).toContain('started');
+    expect(diagnosticLines(result.stderr)).toEqual(['threadline warn: amqplib was loaded before Threadline started: its messages will not be traced; start Threadline first']);
   });
 });
