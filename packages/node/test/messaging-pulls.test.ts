@@ -189,4 +189,22 @@ describe('messages that are pulled, batched or carry no headers', () => {
     expect(ran.pid).not.toBe(lines.find((line) => line.event === 'sandbox.added')!.pid);
     expect(ran).toMatchObject({ trace_id: added.traceId, span_id: consumer.spanId, request_id: added.attributes['request.id'], requestId: added.attributes['request.id'] });
   });
+
+  it('traces a JetStream ordered consumer’s messages once each, read by iteration or by callback', async () => {
+    const { spans, named, linesOf } = await runScenarios(receiver, 'ordered', (received) => received.filter((span) => span.kind === CONSUMER).length >= 4);
+    const processed = spans.filter((span) => span.kind === CONSUMER);
+    // Two messages, each read twice (two consumers): four process spans, none for the client's own handler.
+    expect(processed).toHaveLength(4);
+    for (const index of [1, 2]) {
+      const producer = spans.find((span) => span.kind === PRODUCER && span.parentSpanId === named(`ordered.publish.${index}`).spanId)!;
+      const publishedWith = linesOf('ordered.published').find((line) => line.index === index)!.request_id;
+      for (const how of ['iterated', 'callback']) {
+        const line = linesOf('ordered.handled').find((candidate) => candidate.how === how && candidate.index === index)!;
+        const span = processed.find((candidate) => candidate.spanId === line.span_id)!;
+        expect(span).toMatchObject({ parentSpanId: producer.spanId, traceId: producer.traceId });
+        expect(span.attributes['messaging.consumer.group.name']).toBeUndefined();
+        expect(line.request_id).toBe(publishedWith);
+      }
+    }
+  });
 });

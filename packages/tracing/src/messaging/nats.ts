@@ -43,9 +43,15 @@ const SYSTEM = 'nats';
 const processing = new WeakMap<object, ProcessingMessage>();
 /** The `receive` span of each JetStream `fetch()`, told of each message the batch yields. */
 const fetches = new WeakMap<object, Receiving>();
-// Set while the client iterates its own messages (`consumer.next()` reads a one-message pull
-// with `for await`): that loop is not the app's handler.
+// Set while the client consumes for itself. `internal`: `consumer.next()` reads a one-message
+// pull with `for await`, an ordered consumer read by iteration consumes through a callback of
+// its own: neither is the app's handler (the ordered consumer's iterator is traced instead).
+// `ordered`: an ordered consumer hands its internal callback's messages to the app's callback,
+// so that callback is traced, without the consumer's name (a new ephemeral one at each reset).
 const INSIDE_CLIENT = createContextKey('threadline.messaging.nats.inside-client');
+type ClientRole = 'internal' | 'ordered' | undefined;
+const clientRole = (): ClientRole => context.active().getValue(INSIDE_CLIENT) as ClientRole;
+const asClient = <T>(role: ClientRole, call: () => T): T => context.with(context.active().setValue(INSIDE_CLIENT, role), call);
 
 /**
  * NATS (`nats`): core `publish` and JetStream `publish` get a producer span and write the trace
@@ -87,6 +93,14 @@ export function instrumentNats(modules: NatsModules, tracer: Tracer, diagnostics
   if (subscription) restores.push(patchMethod(subscription, 'iterate', (original) => wrapSubscriptionIteration(original as Method, tracer, diagnostics, attach)));
   const pulled = prototypeOf(modules.consumer, 'PullConsumerMessagesImpl');
   if (pulled) restores.push(patchMethod(pulled, 'iterate', (original) => wrapPulledIteration(original as Method, tracer, diagnostics, attach)));
+  const ordered = prototypeOf(modules.consumer, 'OrderedPullConsumerImpl');
+  const orderedMessages = prototypeOf(modules.consumer, 'OrderedConsumerMessages');
+  if (ordered && orderedMessages) {
+    restores.push(
+      patchMethod(ordered, 'reset', (original) => wrapOrderedReset(original as Method)),
+      patchMethod(orderedMessages, 'iterate', (original) => wrapPulledIteration(original as Method, tracer, diagnostics, attach)),
+    );
+  }
   const message = prototypeOf(modules.jetStreamMessage, 'JsMsgImpl');
   if (message) {
     for (const settlement of ['nak', 'term']) {
@@ -157,9 +171,10 @@ function wrapSubscribe(original: Method, tracer: Tracer, diagnostics: Diagnostic
 function wrapConsume(original: Method, tracer: Tracer, diagnostics: Diagnostics): Method {
   return function consume(this: unknown, options, ...rest) {
     const given = options as { callback?: (message: JetStreamMessage) => unknown } | undefined;
-    if (typeof given?.callback !== 'function') return original.call(this, options, ...rest);
+    const role = clientRole();
+    if (typeof given?.callback !== 'function' || role === 'internal') return original.call(this, options, ...rest);
     const callback = given.callback;
-    const consumerName = (this as { name?: string }).name;
+    const consumerName = role === 'ordered' ? null : (this as { name?: string }).name;
     const traced = (message: JetStreamMessage): unknown => {
       const consumed = attempt(diagnostics, 'nats jetstream consume', () => describeJetStream(message, consumerName));
       if (!consumed) return callback(message);
@@ -172,9 +187,11 @@ function wrapConsume(original: Method, tracer: Tracer, diagnostics: Diagnostics)
   };
 }
 
-function describeJetStream(message: JetStreamMessage, consumerName: string | undefined): ConsumedMessage {
+/** `consumerName` null: an ordered consumer's, whose ephemeral name is no group. */
+function describeJetStream(message: JetStreamMessage, consumerName: string | undefined | null): ConsumedMessage {
+  const group: Attributes = consumerName === null ? {} : { 'messaging.consumer.group.name': consumerName ?? message.info.consumer };
   return describe(message, {
-    'messaging.consumer.group.name': consumerName ?? message.info.consumer,
+    ...group,
     'messaging.message.redelivered': message.redelivered,
     'messaging.nats.message.delivery_count': message.info.redeliveryCount,
     'messaging.nats.stream.name': message.info.stream,
@@ -186,7 +203,7 @@ function wrapSubscriptionIteration(original: Method, tracer: Tracer, diagnostics
   return function iterate(this: unknown, ...args) {
     const iterator = original.apply(this, args) as AsyncIterator<NatsMessage>;
     const subscription = this as { subject?: unknown; queue?: string };
-    if (isPlumbing(subscription.subject) || context.active().getValue(INSIDE_CLIENT) === true) return iterator;
+    if (isPlumbing(subscription.subject) || clientRole()) return iterator;
     const extra: Attributes = { 'messaging.destination.subscription.name': String(subscription.subject) };
     if (subscription.queue) extra['messaging.consumer.group.name'] = subscription.queue;
     return traceIteration(iterator, tracer, diagnostics, attach, { describe: (message) => describe(message, extra) });
@@ -196,8 +213,9 @@ function wrapSubscriptionIteration(original: Method, tracer: Tracer, diagnostics
 function wrapPulledIteration(original: Method, tracer: Tracer, diagnostics: Diagnostics, attach: AttachContext): Method {
   return function iterate(this: unknown, ...args) {
     const iterator = original.apply(this, args) as AsyncIterator<JetStreamMessage>;
-    if (context.active().getValue(INSIDE_CLIENT) === true) return iterator;
-    const consumerName = (this as { consumer?: { name?: string } }).consumer?.name;
+    if (clientRole()) return iterator;
+    // An ordered consumer's messages (no `consumer` here) carry no group: its name is ephemeral.
+    const consumerName = (this as { consumer?: { name?: string } }).consumer?.name ?? null;
     const batch = fetches.get(this as object);
     return traceIteration(iterator, tracer, diagnostics, attach, {
       describe: (message) => describeJetStream(message, consumerName),
@@ -209,9 +227,18 @@ function wrapPulledIteration(original: Method, tracer: Tracer, diagnostics: Diag
   };
 }
 
+/** An ordered consumer (re)starts its pull: with the role that tells what is the app's. */
+function wrapOrderedReset(original: Method): Method {
+  return function reset(this: unknown, ...args) {
+    const role = typeof (this as { userCallback?: unknown }).userCallback === 'function' ? 'ordered' : 'internal';
+    return asClient(role, () => original.apply(this, args));
+  };
+}
+
 /** A `fetch()` is one pull of a batch: a `receive` span from the call until the batch is read. */
 function wrapFetch(original: Method, tracer: Tracer, diagnostics: Diagnostics): Method {
   return function fetch(this: unknown, ...args) {
+    if (clientRole()) return original.apply(this, args);
     const stream = (this as { stream?: string }).stream ?? '';
     const receiving = attempt(diagnostics, 'nats jetstream fetch', () =>
       startReceive(tracer, { system: SYSTEM, destination: stream, operationName: 'fetch', attributes: { 'messaging.consumer.group.name': String((this as { name?: string }).name ?? '') } }, true),
@@ -241,7 +268,7 @@ function wrapNext(original: Method, tracer: Tracer, diagnostics: Diagnostics): M
     const receiving = attempt(diagnostics, 'nats jetstream next', () =>
       startReceive(tracer, { system: SYSTEM, destination: (this as { stream?: string }).stream ?? '', operationName: 'next', attributes: { 'messaging.consumer.group.name': String(consumerName ?? '') } }, false),
     );
-    const call = () => context.with(context.active().setValue(INSIDE_CLIENT, true), () => original.apply(this, args));
+    const call = () => asClient('internal', () => original.apply(this, args));
     if (!receiving) return call();
     return endWhenSettled(call(), (error) => receiving.end(error), (message) => {
       if (message) attempt(diagnostics, 'nats jetstream next', () => receiving.received(describeJetStream(message as JetStreamMessage, consumerName)));
