@@ -47,7 +47,7 @@ export function traceIteration<M>(iterator: AsyncIterator<M>, tracer: Tracer, di
     const processing = attempt(diagnostics, 'message iteration', () => startProcessing(tracer, consumed));
     if (!processing) return result;
     current = processing;
-    hooks.started?.(message, processing);
+    if (hooks.started) attempt(diagnostics, 'message iteration', () => hooks.started?.(message, processing));
     let attached = false;
     return {
       done: false,
