@@ -124,7 +124,8 @@ export class DurationHistogram {
       aggregationTemporality: CUMULATIVE,
       dataPointType: DATA_POINT_SUM,
       isMonotonic: true,
-      dataPoints: all.map((series) => ({ attributes: series.attributes, startTime: series.startTime, endTime, value: series.items })),
+      // A series of operations that counted nothing (pulls, in the send instrument) is not a count.
+      dataPoints: all.filter((series) => series.items > 0).map((series) => ({ attributes: series.attributes, startTime: series.startTime, endTime, value: series.items })),
     } as unknown as MetricData;
   }
 

@@ -70,7 +70,7 @@ describe('messages that are pulled, batched or carry no headers', () => {
   });
 
   it('makes amqplib get() a receive span linked to the producer, and runs a callback-API get callback in the message’s request', async () => {
-    const { spans, named, linesOf } = await runScenarios(receiver, 'get', (received) => received.filter((span) => span.name.startsWith('get ')).length >= 2);
+    const { spans, named, linesOf, counted } = await runScenarios(receiver, 'get', (received) => received.filter((span) => span.name.startsWith('get ')).length >= 2);
     const producerOf = (api: string) => spans.find((span) => span.kind === PRODUCER && span.parentSpanId === named(`get.publish.${api}`).spanId)!;
     const requestOf = (api: string) => linesOf('get.published').find((line) => line.api === api)!.request_id;
 
@@ -88,6 +88,14 @@ describe('messages that are pulled, batched or carry no headers', () => {
     const processing = spans.find((span) => span.kind === CONSUMER && span.parentSpanId === producerOf('callback').spanId)!;
     expect(processing.attributes['request.id']).toBe(requestOf('callback'));
     sameIds(linesOf('get.handled')[0], processing);
+
+    // Both pulls are timed as client operations; only the publishes count as messages sent.
+    const durations = receiver.metrics().filter((metric) => metric.name === 'messaging.client.operation.duration').at(-1)!.dataPoints as { attributes: Record<string, unknown>; count: unknown }[];
+    const pulls = durations.find((point) => point.attributes['messaging.operation.name'] === 'get')!;
+    expect(pulls.attributes).toMatchObject({ 'messaging.operation.type': 'receive', 'messaging.system': 'rabbitmq' });
+    expect(Number(pulls.count)).toBe(2);
+    expect(counted('messaging.client.sent.messages').map((point) => [point.attributes['messaging.operation.name'], point.value])).toEqual([['publish', 2]]);
+    expect(counted('messaging.client.consumed.messages').map((point) => point.value)).toEqual([1]);
   });
 
   it('starts each repetition of a BullMQ job scheduler as its own trace with a fresh request ID', async () => {

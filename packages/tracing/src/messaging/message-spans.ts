@@ -165,11 +165,13 @@ export interface Receiving {
  * pulls messages: `channel.get()`, a JetStream `fetch()`. Each message it brings is a link to
  * its producer span, as the semantic conventions ask for a batch (a span has one parent, a
  * batch has many producers). A batch call gets `messaging.batch.message_count`, even 0 or 1.
- * Receive spans are not counted in the messaging metrics: each message is counted where it
- * is processed.
+ * A pull is timed in `messaging.client.operation.duration`; its messages are counted where
+ * they are processed, not here.
  */
 export function startReceive(tracer: Tracer, target: MessageTarget, batch: boolean): Receiving {
-  const span = tracer.startSpan(`${target.operationName} ${target.destination}`, { kind: SpanKind.CONSUMER, attributes: spanAttributes(target, RECEIVE_OPERATION_TYPE) }, context.active());
+  const active = context.active();
+  const span = tracer.startSpan(`${target.operationName} ${target.destination}`, { kind: SpanKind.CONSUMER, attributes: spanAttributes(target, RECEIVE_OPERATION_TYPE) }, active);
+  const startedAt = performance.now();
   let count = 0;
   let ended = false;
   return {
@@ -184,8 +186,10 @@ export function startReceive(tracer: Tracer, target: MessageTarget, batch: boole
       if (ended) return;
       ended = true;
       if (batch) span.setAttribute('messaging.batch.message_count', count);
-      if (error !== undefined) setError(span, errorTypeOf(error), error);
+      const errorType = error === undefined ? undefined : errorTypeOf(error);
+      if (errorType) setError(span, errorType, error);
       span.end();
+      publishEnd(RECEIVE_OPERATION_TYPE, target, span, startedAt, errorType, getRequestContext(active)?.requestId);
     },
   };
 }
@@ -213,11 +217,12 @@ function setError(span: Span, errorType: string, error: unknown): void {
 /** The conventions' metric attributes beyond system, destination and operation, where a system has them (both bounded). */
 const METRIC_CONSUMER_ATTRIBUTES = ['messaging.consumer.group.name', 'messaging.destination.subscription.name'];
 
-function publishEnd(operationType: 'send' | 'process', target: MessageTarget, span: Span, startedAt: number, errorType: string | undefined, requestId: string | undefined): void {
+function publishEnd(operationType: 'send' | 'process' | 'receive', target: MessageTarget, span: Span, startedAt: number, errorType: string | undefined, requestId: string | undefined): void {
   const attributes: Record<string, string> = {
     'messaging.system': target.system,
     'messaging.destination.name': target.destination,
     'messaging.operation.name': target.operationName,
+    'messaging.operation.type': operationType,
   };
   for (const key of METRIC_CONSUMER_ATTRIBUTES) {
     const value = target.attributes[key];
@@ -227,7 +232,7 @@ function publishEnd(operationType: 'send' | 'process', target: MessageTarget, sp
   const spanContext = span.spanContext();
   const batchSize = target.attributes['messaging.batch.message_count'];
   publishMessagingOperationEnd({
-    messageCount: typeof batchSize === 'number' ? batchSize : 1,
+    messageCount: operationType === 'receive' ? 0 : typeof batchSize === 'number' ? batchSize : 1,
     operationType,
     durationSeconds: (performance.now() - startedAt) / 1000,
     attributes,
