@@ -39,8 +39,8 @@ describe('messages that are pulled, batched or carry no headers', () => {
   const receiver = useReceiver();
   jest.setTimeout(120_000);
 
-  it('makes a JetStream fetch() one receive span linked to each producer, and each message its producer’s child', async () => {
-    const { spans, named, linesOf } = await runScenarios(receiver, 'fetch', (received) => received.some((span) => span.name.startsWith('fetch ')));
+  it('makes a JetStream fetch() one receive span linked to each producer, each message its producer’s child, and next() a linked receive span', async () => {
+    const { spans, named, linesOf } = await runScenarios(receiver, 'fetch', (received) => received.some((span) => span.name.startsWith('next ')));
     const read = named('fetch.read');
     const batch = spans.find((span) => span.name.startsWith('fetch ') && span.kind === CONSUMER)!;
     expect(batch).toMatchObject({ traceId: read.traceId, parentSpanId: read.spanId });
@@ -67,6 +67,15 @@ describe('messages that are pulled, batched or carry no headers', () => {
     }
     // After the loop, the reading run's own context again.
     sameIds(linesOf('fetch.after')[0], read);
+
+    // next(): a receive span under the caller, linked to the message's producer; no process span.
+    const nextRead = named('next.read');
+    const nextProducer = spans.find((span) => span.kind === PRODUCER && span.parentSpanId === named('next.publish').spanId)!;
+    const pulledOne = spans.find((span) => span.name.startsWith('next ') && span.parentSpanId === nextRead.spanId)!;
+    expect(pulledOne.attributes).toMatchObject({ 'messaging.operation.type': 'receive', 'messaging.message.id': expect.any(String) });
+    expect(pulledOne.links).toEqual([expect.objectContaining({ traceId: nextProducer.traceId, spanId: nextProducer.spanId })]);
+    expect(spans.filter((span) => span.parentSpanId === nextProducer.spanId)).toEqual([]);
+    sameIds(linesOf('next.after')[0], nextRead);
   });
 
   it('makes amqplib get() a receive span linked to the producer, and runs a callback-API get callback in the message’s request', async () => {

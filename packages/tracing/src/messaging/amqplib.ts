@@ -2,7 +2,7 @@ import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { Diagnostics } from '@threadline/core';
 import type { ConsumedMessage, ProcessingMessage, Receiving } from './message-spans';
 import { processMessage, startProducerSpan, startReceive } from './message-spans';
-import { attempt, bodySize, endWhenDone, endWhenSettled, headerText, patchMethod } from './patch';
+import { attempt, bodySize, endWhenDone, headerText, patchMethod } from './patch';
 
 interface AmqpMessage {
   content: Buffer;
@@ -113,9 +113,9 @@ function wrapPromiseGet(original: ChannelMethod, tracer: Tracer, diagnostics: Di
   return function get(this: unknown, queue, ...rest) {
     const receiving = startGet(tracer, diagnostics, queue);
     if (!receiving) return original.call(this, queue, ...rest);
-    return endWhenSettled(
-      endWhenDone(() => original.call(this, queue, ...rest), (error) => error !== undefined && receiving.end(error)),
-      (error) => receiving.end(error),
+    return endWhenDone(
+      () => original.call(this, queue, ...rest),
+      receiving.end,
       (message) => {
         if (message) attempt(diagnostics, 'amqplib get', () => receiving.received(describe(message as AmqpMessage, String(queue))));
       },

@@ -6,7 +6,7 @@ import type { ConsumedMessage, ProcessingMessage, Receiving } from './message-sp
 import { processMessage, startReceive } from './message-spans';
 import type { JetStreamMessage, Method } from './nats-messages';
 import { SYSTEM, asClient, clientRole, describe, prototypeOf } from './nats-messages';
-import { attempt, endWhenDone, endWhenSettled, patchMethod } from './patch';
+import { attempt, endWhenDone, patchMethod } from './patch';
 
 const processing = new WeakMap<object, ProcessingMessage>();
 /** The `receive` span of each JetStream `fetch()`, told of each message the batch yields. */
@@ -112,20 +112,19 @@ function wrapFetch(original: Method, tracer: Tracer, diagnostics: Diagnostics): 
       startReceive(tracer, { system: SYSTEM, destination: stream, operationName: 'fetch', attributes: { 'messaging.consumer.group.name': String((this as { name?: string }).name ?? '') } }, true),
     );
     if (!receiving) return original.apply(this, args);
-    const result = endWhenDone(
-      () => original.apply(this, args),
-      (error) => error !== undefined && receiving.end(error),
-    ) as Promise<{ closed(): Promise<unknown> }>;
-    return result.then((messages) => {
+    // The span ends when the batch is read (its iterator closes), or at once if the call fails.
+    const failed = (error?: unknown): void => {
+      if (error !== undefined) receiving.end(error);
+    };
+    return endWhenDone(() => original.apply(this, args), failed, (messages) =>
       attempt(diagnostics, 'nats jetstream fetch', () => {
-        fetches.set(messages, receiving);
-        messages.closed().then(
+        fetches.set(messages as object, receiving);
+        (messages as { closed(): Promise<unknown> }).closed().then(
           () => receiving.end(),
           (error: unknown) => receiving.end(error),
         );
-      });
-      return messages;
-    });
+      }),
+    );
   };
 }
 
@@ -138,7 +137,7 @@ function wrapNext(original: Method, tracer: Tracer, diagnostics: Diagnostics): M
     );
     const call = () => asClient('internal', () => original.apply(this, args));
     if (!receiving) return call();
-    return endWhenSettled(call(), (error) => receiving.end(error), (message) => {
+    return endWhenDone(call, receiving.end, (message) => {
       if (message) attempt(diagnostics, 'nats jetstream next', () => receiving.received(describeJetStream(message as JetStreamMessage, consumerName)));
     });
   };

@@ -58,7 +58,7 @@ export function bodySize(body: unknown): number | undefined {
  * the client see the same outcome as without Threadline: a rejection stays a rejection, an
  * unhandled one stays unhandled.
  */
-export function endWhenSettled<T>(result: T, end: (error?: unknown) => void, onValue?: (value: unknown) => void): T {
+function endWhenSettled<T>(result: T, end: (error?: unknown) => void, onValue?: (value: unknown) => void): T {
   if (!isThenable(result)) {
     onValue?.(result);
     end();
@@ -78,7 +78,7 @@ export function endWhenSettled<T>(result: T, end: (error?: unknown) => void, onV
 }
 
 /** Runs `call` and calls `end` when it is done: at once on a throw (then rethrown), else as `endWhenSettled`. */
-export function endWhenDone<T>(call: () => T, end: (error?: unknown) => void): T {
+export function endWhenDone<T>(call: () => T, end: (error?: unknown) => void, onValue?: (value: unknown) => void): T {
   let result: T;
   try {
     result = call();
@@ -86,5 +86,5 @@ export function endWhenDone<T>(call: () => T, end: (error?: unknown) => void): T
     end(error);
     throw error;
   }
-  return endWhenSettled(result, end);
+  return endWhenSettled(result, end, onValue);
 }
