@@ -41,6 +41,10 @@ describe('messages that are pulled, batched or carry no headers', () => {
 
   it('makes a JetStream fetch() one receive span linked to each producer, each message its producer’s child, and next() a linked receive span', async () => {
     const { spans, named, linesOf } = await runScenarios(receiver, 'fetch', (received) => received.some((span) => span.name.startsWith('next ')));
+    // A pull that brought nothing is timed but makes no span.
+    expect(spans.filter((span) => span.parentSpanId === named('fetch.empty').spanId)).toEqual([]);
+    const durations = receiver.metrics().filter((metric) => metric.name === 'messaging.client.operation.duration').at(-1)!.dataPoints as { attributes: Record<string, unknown>; count: unknown }[];
+    expect(Number(durations.find((point) => point.attributes['messaging.operation.name'] === 'fetch')!.count)).toBe(2);
     const read = named('fetch.read');
     const batch = spans.find((span) => span.name.startsWith('fetch ') && span.kind === CONSUMER)!;
     expect(batch).toMatchObject({ traceId: read.traceId, parentSpanId: read.spanId });

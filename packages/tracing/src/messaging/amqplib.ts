@@ -1,7 +1,9 @@
 import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { Diagnostics } from '@threadline/core';
-import type { ConsumedMessage, ProcessingMessage, Receiving } from './message-spans';
-import { processMessage, startProducerSpan, startReceive } from './message-spans';
+import type { ConsumedMessage, ProcessingMessage } from './message-spans';
+import type { Receiving } from './receive-spans';
+import { processMessage, startProducerSpan } from './message-spans';
+import { startReceive } from './receive-spans';
 import { attempt, bodySize, endWhenDone, headerText, patchMethod } from './patch';
 
 interface AmqpMessage {

@@ -1,5 +1,5 @@
 import type { Attributes, Context, Span, TextMapGetter, Tracer } from '@opentelemetry/api';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, context, createContextKey, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, context, createContextKey, propagation, trace } from '@opentelemetry/api';
 import {
   REQUEST_ID_ATTRIBUTE,
   REQUEST_ID_HEADER,
@@ -52,7 +52,6 @@ export function isInsideProducer(): boolean {
   return context.active().getValue(INSIDE_PRODUCER) === true;
 }
 const CONSUMER_OPERATION_TYPE = 'process';
-const RECEIVE_OPERATION_TYPE = 'receive';
 
 /**
  * Starts the producer span for one message and writes `traceparent`, `tracestate`, `baggage`
@@ -92,7 +91,7 @@ export function continuedContext(headers: Record<string, unknown>): Context {
   return withRequestContext(baggageWithRequestId(extracted, request.requestId), request);
 }
 
-const HEADER_GETTER: TextMapGetter<ConsumedMessage> = {
+export const HEADER_GETTER: TextMapGetter<ConsumedMessage> = {
   get: (message, name) => message.header(name),
   keys: (message) => message.headerNames(),
 };
@@ -153,53 +152,7 @@ export function processMessage<R>(tracer: Tracer, message: ConsumedMessage, hand
   return endWhenDone(() => context.with(processing.active, handler, undefined, processing), processing.finish);
 }
 
-/** A pull (`receive`) span: the messages it brought are links, since each has its own producer. */
-export interface Receiving {
-  /** Links the span to the message's producer span (its creation context). */
-  received(message: ConsumedMessage): void;
-  end(error?: unknown): void;
-}
-
-/**
- * Starts a `receive` span (kind `CONSUMER`, a child of the caller's context) for a call that
- * pulls messages: `channel.get()`, a JetStream `fetch()`. Each message it brings is a link to
- * its producer span, as the semantic conventions ask for a batch (a span has one parent, a
- * batch has many producers). A batch call gets `messaging.batch.message_count`, even 0 or 1.
- * A pull is timed in `messaging.client.operation.duration`; its messages are counted where
- * they are processed, not here.
- */
-export function startReceive(tracer: Tracer, target: MessageTarget, batch: boolean): Receiving {
-  const active = context.active();
-  const span = tracer.startSpan(`${target.operationName} ${target.destination}`, { kind: SpanKind.CONSUMER, attributes: spanAttributes(target, RECEIVE_OPERATION_TYPE) }, active);
-  const startedAt = performance.now();
-  let count = 0;
-  let ended = false;
-  return {
-    received: (message) => {
-      if (ended) return;
-      count += 1;
-      const producer = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, message, HEADER_GETTER));
-      if (producer && isSpanContextValid(producer)) span.addLink({ context: producer, attributes: linkAttributes(message) });
-      if (!batch) for (const [key, value] of Object.entries(message.attributes)) if (value !== undefined) span.setAttribute(key, value);
-    },
-    end: (error?: unknown) => {
-      if (ended) return;
-      ended = true;
-      if (batch) span.setAttribute('messaging.batch.message_count', count);
-      const errorType = error === undefined ? undefined : errorTypeOf(error);
-      if (errorType) setError(span, errorType, error);
-      span.end();
-      publishEnd(RECEIVE_OPERATION_TYPE, target, span, startedAt, errorType, getRequestContext(active)?.requestId);
-    },
-  };
-}
-
-function linkAttributes(message: ConsumedMessage): Attributes {
-  const id = message.attributes['messaging.message.id'];
-  return id === undefined ? {} : { 'messaging.message.id': id };
-}
-
-function spanAttributes(target: MessageTarget, operationType: string): Attributes {
+export function spanAttributes(target: MessageTarget, operationType: string): Attributes {
   return {
     'messaging.system': target.system,
     'messaging.destination.name': target.destination,
@@ -209,7 +162,7 @@ function spanAttributes(target: MessageTarget, operationType: string): Attribute
   };
 }
 
-function setError(span: Span, errorType: string, error: unknown): void {
+export function setError(span: Span, errorType: string, error: unknown): void {
   span.setAttribute('error.type', errorType);
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
 }
@@ -217,7 +170,7 @@ function setError(span: Span, errorType: string, error: unknown): void {
 /** The conventions' metric attributes beyond system, destination and operation, where a system has them (both bounded). */
 const METRIC_CONSUMER_ATTRIBUTES = ['messaging.consumer.group.name', 'messaging.destination.subscription.name'];
 
-function publishEnd(operationType: 'send' | 'process' | 'receive', target: MessageTarget, span: Span, startedAt: number, errorType: string | undefined, requestId: string | undefined): void {
+export function publishEnd(operationType: 'send' | 'process' | 'receive', target: MessageTarget, span: Span | undefined, startedAt: number, errorType: string | undefined, requestId: string | undefined): void {
   const attributes: Record<string, string> = {
     'messaging.system': target.system,
     'messaging.destination.name': target.destination,
@@ -229,14 +182,14 @@ function publishEnd(operationType: 'send' | 'process' | 'receive', target: Messa
     if (typeof value === 'string') attributes[key] = value;
   }
   if (errorType) attributes['error.type'] = errorType;
-  const spanContext = span.spanContext();
+  const spanContext = span?.spanContext();
   const batchSize = target.attributes['messaging.batch.message_count'];
   publishMessagingOperationEnd({
     messageCount: operationType === 'receive' ? 0 : typeof batchSize === 'number' ? batchSize : 1,
     operationType,
     durationSeconds: (performance.now() - startedAt) / 1000,
     attributes,
-    spanContext: spanContext.traceFlags & TraceFlags.SAMPLED ? spanContext : undefined,
+    spanContext: spanContext && spanContext.traceFlags & TraceFlags.SAMPLED ? spanContext : undefined,
     requestId,
   });
 }
