@@ -26,6 +26,7 @@ const SYSTEMS: { client: string; system: string; sendOperation: string; rejected
   { client: 'nats-iterated', system: 'nats', sendOperation: 'publish', rejectedAs: undefined, seesErrors: false },
   { client: 'nats-jetstream', system: 'nats', sendOperation: 'publish', rejectedAs: 'nak', seesErrors: true },
   { client: 'nats-jetstream-iterated', system: 'nats', sendOperation: 'publish', rejectedAs: 'nak', seesErrors: false },
+  { client: 'nats-jetstream-fetched', system: 'nats', sendOperation: 'publish', rejectedAs: 'nak', seesErrors: false },
   { client: 'mqtt', system: 'mqtt', sendOperation: 'publish', rejectedAs: undefined, seesErrors: true },
   { client: 'bullmq', system: 'bullmq', sendOperation: 'add', rejectedAs: 'RetryLater', seesErrors: true },
 ];

@@ -40,7 +40,7 @@ export function traceIteration<M>(iterator: AsyncIterator<M>, tracer: Tracer, di
     });
   };
   const deliver = (result: IteratorResult<M>): IteratorResult<M> => {
-    if (result.done) return result;
+    if (result.done) return finished(result);
     const message = result.value;
     const consumed = attempt(diagnostics, 'message iteration', () => hooks.describe(message));
     if (!consumed) return result;
@@ -60,6 +60,14 @@ export function traceIteration<M>(iterator: AsyncIterator<M>, tracer: Tracer, di
       },
     };
   };
+  // The loop's end is read where the loop resumes: the loop's own context is attached there too.
+  const finished = (result: IteratorResult<M>): IteratorResult<M> => ({
+    get done() {
+      attempt(diagnostics, 'message iteration', () => attach(loopContext));
+      return true;
+    },
+    value: result.value,
+  });
   const traced: AsyncIterator<M> & AsyncIterable<M> = {
     next: (...args: [] | [unknown]) => {
       settle();
