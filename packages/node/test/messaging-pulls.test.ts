@@ -228,4 +228,14 @@ describe('messages that are pulled, batched or carry no headers', () => {
       }
     }
   });
+
+  it('ends the span of a message taken from an iterator by hand when its subscription closes', async () => {
+    const { spans, named, linesOf } = await runScenarios(receiver, 'hand', (received) => received.some((span) => span.kind === CONSUMER));
+    const producer = spans.find((span) => span.kind === PRODUCER && span.parentSpanId === named('hand.publish').spanId)!;
+    const processing = spans.find((span) => span.kind === CONSUMER)!;
+    expect(processing).toMatchObject({ traceId: producer.traceId, parentSpanId: producer.spanId });
+    expect(processing.attributes['request.id']).toBe(linesOf('hand.published')[0]!.request_id);
+    // The code after reading the message is in its request (there is no loop to return to).
+    sameIds(linesOf('hand.taken')[0], processing);
+  });
 });

@@ -13,6 +13,8 @@ export interface IterationHooks<M> {
   describe(message: M): ConsumedMessage | undefined;
   /** Told of each message's span as it is handed to the loop (settlement marks it). */
   started?(message: M, processing: StartedProcessing): void;
+  /** Settles when the source closes: ends the last message's span if nothing asked for the next. */
+  closed?: PromiseLike<unknown> | undefined;
 }
 
 /**
@@ -30,15 +32,21 @@ export interface IterationHooks<M> {
 export function traceIteration<M>(iterator: AsyncIterator<M>, tracer: Tracer, diagnostics: Diagnostics, attach: AttachContext, hooks: IterationHooks<M>): AsyncIterator<M> {
   const loopContext = context.active();
   let current: StartedProcessing | undefined;
-  const settle = (): void => {
+  const settle = (restoreLoopContext = true): void => {
     if (!current) return;
     const ending = current;
     current = undefined;
     attempt(diagnostics, 'message iteration', () => {
       ending.finish();
-      attach(loopContext);
+      if (restoreLoopContext) attach(loopContext);
     });
   };
+  // Code that takes one message by hand (`await iterator.next()`) and never asks again still
+  // gets its span ended when the subscription or the pull closes (no loop to restore there).
+  hooks.closed?.then(
+    () => settle(false),
+    () => settle(false),
+  );
   const deliver = (result: IteratorResult<M>): IteratorResult<M> => {
     if (result.done) return finished(result);
     const message = result.value;

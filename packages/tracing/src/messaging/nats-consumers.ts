@@ -87,7 +87,13 @@ function wrapPulledIteration(original: Method, tracer: Tracer, diagnostics: Diag
     // An ordered consumer's messages (no `consumer` here) carry no group: its name is ephemeral.
     const consumerName = (this as { consumer?: { name?: string } }).consumer?.name ?? null;
     const batch = fetches.get(this as object);
+    const closed = attempt(diagnostics, 'nats jetstream iteration', () => {
+      const messages = this as { closed?: () => PromiseLike<unknown>; consumer?: { api?: { nc?: { closed?: () => PromiseLike<unknown> } } } };
+      const ends = [messages.closed?.(), messages.consumer?.api?.nc?.closed?.()].filter((promise): promise is PromiseLike<unknown> => promise !== undefined);
+      return Promise.race(ends);
+    });
     return traceIteration(iterator, tracer, diagnostics, attach, {
+      closed,
       describe: (message) => describeJetStream(message, consumerName),
       started: (message, state) => {
         processing.set(message, state);

@@ -112,7 +112,11 @@ function wrapSubscriptionIteration(original: Method, tracer: Tracer, diagnostics
     if (isPlumbing(subscription.subject) || clientRole()) return iterator;
     const extra: Attributes = { 'messaging.destination.subscription.name': String(subscription.subject) };
     if (subscription.queue) extra['messaging.consumer.group.name'] = subscription.queue;
-    return traceIteration(iterator, tracer, diagnostics, attach, { describe: (message) => describe(message, extra) });
+    // An iterated subscription closes only when its iterator is read again: the connection's
+    // close is the other way to know no next message will be asked for.
+    const { closed, protocol } = this as { closed?: PromiseLike<unknown>; protocol?: { closed?: PromiseLike<unknown> } };
+    const ends = [closed, protocol?.closed].filter((promise): promise is PromiseLike<unknown> => promise !== undefined);
+    return traceIteration(iterator, tracer, diagnostics, attach, { describe: (message) => describe(message, extra), closed: Promise.race(ends) });
   };
 }
 
