@@ -7,14 +7,16 @@ import type { SpanContext } from '@opentelemetry/api';
  * Published only when someone subscribed.
  */
 export interface MessagingOperationEnd {
-  /** `send` for a producer, `process` for a consumer's handler. */
-  operationType: 'send' | 'process';
+  /** `send` for a producer, `process` for a consumer's handler, `receive` for a pull. */
+  operationType: 'send' | 'process' | 'receive';
   durationSeconds: number;
   /** `messaging.system`, `messaging.destination.name`, `messaging.operation.name`, `error.type` when it failed. */
   attributes: Record<string, string>;
   /** Set when the span was sampled: the source of an exemplar. */
   spanContext: SpanContext | undefined;
   requestId: string | undefined;
+  /** The messages the operation sent or processed: more than one for a batch send; 0 for a pull (each is counted where it is processed). */
+  messageCount: number;
 }
 
 export const MESSAGING_OPERATION_END_CHANNEL = diagnosticsChannel.channel('threadline:messaging.operation.end');

@@ -29,6 +29,8 @@ interface Series {
   attributes: Record<string, unknown>;
   startTime: HrTime;
   count: number;
+  /** What the measurements counted (a batch send is one measurement of several messages). */
+  items: number;
   sum: number;
   min: number;
   max: number;
@@ -69,10 +71,11 @@ export class DurationHistogram {
     private readonly seriesLimit: number,
   ) {}
 
-  record(seconds: number, attributes: Record<string, unknown>, spanContext?: SpanContext, requestId?: string): void {
+  record(seconds: number, attributes: Record<string, unknown>, spanContext?: SpanContext, requestId?: string, items = 1): void {
     if (!(seconds >= 0) || seconds === Infinity) return;
     const series = this.find(attributes);
     series.count++;
+    series.items += items;
     series.sum += seconds;
     if (seconds < series.min) series.min = seconds;
     if (seconds > series.max) series.max = seconds;
@@ -109,8 +112,9 @@ export class DurationHistogram {
   }
 
   /**
-   * The number of measurements per series as a monotonic sum (`messaging.client.sent.messages`
-   * counts what `messaging.client.operation.duration` timed): one count, no second aggregation.
+   * What the measurements of each series counted, as a monotonic sum (`messaging.client.sent.messages`
+   * counts the messages of the sends `messaging.client.operation.duration` timed, a batch send
+   * once per message): kept beside the histogram, no second aggregation.
    */
   collectCount(endTime: HrTime, name: string, description: string, unit: string): MetricData | undefined {
     const all = this.overflow ? [...this.series, this.overflow] : this.series;
@@ -120,7 +124,8 @@ export class DurationHistogram {
       aggregationTemporality: CUMULATIVE,
       dataPointType: DATA_POINT_SUM,
       isMonotonic: true,
-      dataPoints: all.map((series) => ({ attributes: series.attributes, startTime: series.startTime, endTime, value: series.count })),
+      // A series of operations that counted nothing (pulls, in the send instrument) is not a count.
+      dataPoints: all.filter((series) => series.items > 0).map((series) => ({ attributes: series.attributes, startTime: series.startTime, endTime, value: series.items })),
     } as unknown as MetricData;
   }
 
@@ -149,6 +154,7 @@ export class DurationHistogram {
       attributes,
       startTime: millisToHrTime(Date.now()),
       count: 0,
+      items: 0,
       sum: 0,
       min: Infinity,
       max: -Infinity,

@@ -24,7 +24,8 @@ export function createMessagingMetrics(seriesLimit: number, onRecord: () => void
   const onEnd = (message: unknown): void => {
     const event = message as MessagingOperationEnd;
     onRecord();
-    (event.operationType === 'send' ? send : process).record(event.durationSeconds, event.attributes, event.spanContext, event.requestId);
+    // A pull is a client operation like a send (one duration instrument), that sends nothing.
+    (event.operationType === 'process' ? process : send).record(event.durationSeconds, event.attributes, event.spanContext, event.requestId, event.messageCount);
   };
   diagnosticsChannel.subscribe(MESSAGING_OPERATION_END_CHANNEL.name, onEnd);
   const counted = (histogram: DurationHistogram, name: string, description: string): CollectedMetric => ({

@@ -1,4 +1,4 @@
-import { context, propagation, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
@@ -56,6 +56,11 @@ export function createTracing(
   if (!context.setGlobalContextManager(contextManager)) {
     contextManager.disable();
     diagnostics.warn('another context manager was registered before Threadline started; keeping it');
+  } else {
+    // Node 20 turns AsyncLocalStorage's promise tracking on at its first run. Promises made
+    // before that carry no context, their continuations share one top-level resource, and a
+    // context attached there (a message read with `for await`) would stay on all of them.
+    contextManager.with(ROOT_CONTEXT, () => undefined);
   }
   if (!propagation.setGlobalPropagator(createPropagator(config.propagators))) {
     diagnostics.warn('another propagator was registered before Threadline started; keeping it');

@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { InstrumentationName } from '@threadline/core';
 import { guardedLoad } from '@threadline/core';
 import { enableDbInstrumentations } from './db/db-instrumentations';
@@ -32,7 +33,10 @@ export function enableInstrumentations(context: InstrumentationContext): () => v
   }
   disablers.push(enableFrameworkPatches(context.config.instrumentations, context.diagnostics));
   disablers.push(enableDbInstrumentations(context.config.instrumentations, context.provider, context.diagnostics));
-  disablers.push(enableMessagingInstrumentations(context.config.instrumentations, context.tracer, context.diagnostics));
+  // A message read by async iteration gets its context the only way a `for await` body can:
+  // attached as the body resumes (see messaging/iterated-messages.ts).
+  const attach = (active: Context): void => void context.contextManager.attach(active);
+  disablers.push(enableMessagingInstrumentations(context.config.instrumentations, context.tracer, context.diagnostics, attach));
   return () => {
     for (const disable of disablers.splice(0)) disable();
   };

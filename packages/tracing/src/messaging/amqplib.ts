@@ -1,7 +1,9 @@
 import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { Diagnostics } from '@threadline/core';
 import type { ConsumedMessage, ProcessingMessage } from './message-spans';
+import type { Receiving } from './receive-spans';
 import { processMessage, startProducerSpan } from './message-spans';
+import { startReceive } from './receive-spans';
 import { attempt, bodySize, endWhenDone, headerText, patchMethod } from './patch';
 
 interface AmqpMessage {
@@ -19,23 +21,42 @@ type ChannelMethod = (this: unknown, ...args: unknown[]) => unknown;
 const SYSTEM = 'rabbitmq';
 const processing = new WeakMap<object, ProcessingMessage>();
 
+/** amqplib's two APIs: the promise one (`amqplib`) and the callback one (`amqplib/callback_api`). */
+export interface AmqplibModels {
+  promise: unknown;
+  callback: unknown;
+}
+
 /**
- * RabbitMQ through amqplib's promise API (`amqplib`): `publish`/`sendToQueue` get a producer
- * span and write the trace and request into the message's headers; each message a `consume`
- * callback receives runs in a consumer span continuing them; `nack`/`reject` mark that span.
+ * RabbitMQ through amqplib, both its promise API (`amqplib`) and its callback API
+ * (`amqplib/callback_api`): `publish`/`sendToQueue` get a producer span and write the trace and
+ * request into the message's headers; each message a `consume` callback receives runs in a
+ * consumer span continuing them; `get` (a pull) is a `receive` span linked to the message's
+ * producer, and with the callback API its callback runs like a consumer's; `nack`/`reject`
+ * mark the consumer span.
  */
-export function instrumentAmqplib(channelModel: unknown, tracer: Tracer, diagnostics: Diagnostics): () => void {
-  const Channel = (channelModel as { Channel?: { prototype: object } }).Channel;
-  if (!Channel) {
+export function instrumentAmqplib(models: AmqplibModels, tracer: Tracer, diagnostics: Diagnostics): () => void {
+  const channelOf = (model: unknown) => (model as { Channel?: { prototype: object } } | undefined)?.Channel?.prototype;
+  const promiseChannel = channelOf(models.promise);
+  const callbackChannel = channelOf(models.callback);
+  if (!promiseChannel && !callbackChannel) {
     diagnostics.warn('this amqplib version has no Channel class where Threadline expects it: RabbitMQ messages will not be traced');
     return () => {};
   }
-  const restores = [
-    patchMethod(Channel.prototype, 'publish', (original) => wrapPublish(original as ChannelMethod, tracer, diagnostics)),
-    patchMethod(Channel.prototype, 'consume', (original) => wrapConsume(original as ChannelMethod, tracer, diagnostics)),
-    patchMethod(Channel.prototype, 'nack', (original) => markSettlement(original as ChannelMethod, 'nack')),
-    patchMethod(Channel.prototype, 'reject', (original) => markSettlement(original as ChannelMethod, 'reject')),
-  ];
+  const restores: (() => void)[] = [];
+  for (const [channel, callbackApi] of [
+    [promiseChannel, false],
+    [callbackChannel, true],
+  ] as const) {
+    if (!channel) continue;
+    restores.push(
+      patchMethod(channel, 'publish', (original) => wrapPublish(original as ChannelMethod, tracer, diagnostics)),
+      patchMethod(channel, 'consume', (original) => wrapConsume(original as ChannelMethod, tracer, diagnostics)),
+      patchMethod(channel, 'get', (original) => (callbackApi ? wrapCallbackGet : wrapPromiseGet)(original as ChannelMethod, tracer, diagnostics)),
+      patchMethod(channel, 'nack', (original) => markSettlement(original as ChannelMethod, 'nack')),
+      patchMethod(channel, 'reject', (original) => markSettlement(original as ChannelMethod, 'reject')),
+    );
+  }
   return () => restores.forEach((restore) => restore());
 }
 
@@ -82,6 +103,46 @@ function wrapConsume(original: ChannelMethod, tracer: Tracer, diagnostics: Diagn
       });
     };
     return original.call(this, queue, traced, ...rest);
+  };
+}
+
+function startGet(tracer: Tracer, diagnostics: Diagnostics, queue: unknown): Receiving | undefined {
+  return attempt(diagnostics, 'amqplib get', () => startReceive(tracer, { system: SYSTEM, destination: String(queue), operationName: 'get', attributes: {} }, false));
+}
+
+/** `get` resolves to the message or `false`: the caller goes on in its own context, with the span linked to the producer. */
+function wrapPromiseGet(original: ChannelMethod, tracer: Tracer, diagnostics: Diagnostics): ChannelMethod {
+  return function get(this: unknown, queue, ...rest) {
+    const receiving = startGet(tracer, diagnostics, queue);
+    if (!receiving) return original.call(this, queue, ...rest);
+    return endWhenDone(
+      () => original.call(this, queue, ...rest),
+      receiving.end,
+      (message) => {
+        if (message) attempt(diagnostics, 'amqplib get', () => receiving.received(describe(message as AmqpMessage, String(queue))));
+      },
+    );
+  };
+}
+
+/** The callback API hands the message to a callback: it runs in a consumer span, like a `consume` callback. */
+function wrapCallbackGet(original: ChannelMethod, tracer: Tracer, diagnostics: Diagnostics): ChannelMethod {
+  return function get(this: unknown, queue, options, callback, ...rest) {
+    if (typeof callback !== 'function') return original.call(this, queue, options, callback, ...rest);
+    const receiving = startGet(tracer, diagnostics, queue);
+    if (!receiving) return original.call(this, queue, options, callback, ...rest);
+    const handler = callback as (error: unknown, message: AmqpMessage | false | undefined) => unknown;
+    const traced = (error: unknown, message: AmqpMessage | false | undefined): unknown => {
+      const consumed = message ? attempt(diagnostics, 'amqplib get', () => describe(message, String(queue))) : undefined;
+      if (consumed) receiving.received(consumed);
+      receiving.end(error ?? undefined);
+      if (!message || !consumed) return handler(error, message);
+      return processMessage(tracer, consumed, (state) => {
+        processing.set(message, state);
+        return handler(error, message);
+      });
+    };
+    return original.call(this, queue, options, traced, ...rest);
   };
 }
 

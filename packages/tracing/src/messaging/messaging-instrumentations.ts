@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { Tracer } from '@opentelemetry/api';
 import type { Diagnostics, InstrumentationName } from '@threadline/core';
+import type { AttachContext } from './iterated-messages';
 import { watchClientLoads } from '../watch-clients';
 import { instrumentAmqplib } from './amqplib';
 import { instrumentBullmq } from './bullmq';
@@ -9,7 +11,7 @@ import { instrumentNats } from './nats';
 interface MessagingInstrumentation {
   packages: readonly string[];
   /** Patches the client once it loaded; returns the function that restores it. */
-  instrument(exports: unknown, tracer: Tracer, diagnostics: Diagnostics): () => void;
+  instrument(exports: unknown, tracer: Tracer, diagnostics: Diagnostics, attach: AttachContext): () => void;
 }
 
 /** A module a client's entry point loaded, found by its file (the entry point does not export it). */
@@ -18,14 +20,34 @@ function loadedModule(suffix: string): unknown {
   return file ? require.cache[file]?.exports : undefined;
 }
 
+/**
+ * A module of a package the app loaded, loaded from the app's copy (the package's entry point
+ * for one API does not load the other's module). Only modules of packages already loaded, so
+ * nothing is loaded that the app does not have.
+ */
+function packageModule(packageName: string, file: string): unknown {
+  const marker = `/node_modules/${packageName}/`;
+  const loaded = Object.keys(require.cache).find((name) => name.replaceAll('\\', '/').includes(marker));
+  if (!loaded) return undefined;
+  const root = loaded.slice(0, loaded.replaceAll('\\', '/').lastIndexOf(marker) + marker.length);
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the app's own copy, found at run time
+    return require(join(root, file)) as unknown;
+  } catch {
+    return undefined; // another layout of the package: the instrumentation says what it misses
+  }
+}
+
 const MESSAGING_INSTRUMENTATIONS: Partial<Record<InstrumentationName, MessagingInstrumentation>> = {
   amqplib: {
     packages: ['amqplib'],
-    instrument: (_exports, tracer, diagnostics) => instrumentAmqplib(loadedModule('/node_modules/amqplib/lib/channel_model.js'), tracer, diagnostics),
+    // Both APIs are patched whichever the app loaded first (`amqplib` or `amqplib/callback_api`):
+    // the first load of either is the only one Threadline sees.
+    instrument: (_exports, tracer, diagnostics) => instrumentAmqplib({ promise: packageModule('amqplib', 'lib/channel_model.js'), callback: packageModule('amqplib', 'lib/callback_model.js') }, tracer, diagnostics),
   },
   nats: {
     packages: ['nats'],
-    instrument: (entry, tracer, diagnostics) =>
+    instrument: (entry, tracer, diagnostics, attach) =>
       instrumentNats(
         {
           entry,
@@ -33,9 +55,11 @@ const MESSAGING_INSTRUMENTATIONS: Partial<Record<InstrumentationName, MessagingI
           jetStreamClient: loadedModule('/node_modules/nats/lib/jetstream/jsclient.js'),
           consumer: loadedModule('/node_modules/nats/lib/jetstream/consumer.js'),
           jetStreamMessage: loadedModule('/node_modules/nats/lib/jetstream/jsmsg.js'),
+          protocol: loadedModule('/node_modules/nats/lib/nats-base-client/protocol.js'),
         },
         tracer,
         diagnostics,
+        attach,
       ),
   },
   mqtt: {
@@ -44,7 +68,7 @@ const MESSAGING_INSTRUMENTATIONS: Partial<Record<InstrumentationName, MessagingI
   },
   bullmq: {
     packages: ['bullmq'],
-    instrument: (entry, tracer, diagnostics) => instrumentBullmq(entry, tracer, diagnostics),
+    instrument: (entry, tracer, diagnostics) => instrumentBullmq(entry, loadedModule('/node_modules/bullmq/dist/cjs/classes/child-processor.js'), tracer, diagnostics),
   },
 };
 
@@ -53,12 +77,12 @@ const MESSAGING_INSTRUMENTATIONS: Partial<Record<InstrumentationName, MessagingI
  * publish and consume functions, applied when the app first loads the client (nothing is
  * loaded at start).
  */
-export function enableMessagingInstrumentations(names: readonly InstrumentationName[], tracer: Tracer, diagnostics: Diagnostics): () => void {
+export function enableMessagingInstrumentations(names: readonly InstrumentationName[], tracer: Tracer, diagnostics: Diagnostics, attach: AttachContext): () => void {
   const restores: (() => void)[] = [];
   const stopWatching = watchClientLoads(names, MESSAGING_INSTRUMENTATIONS, diagnostics, { untraced: 'messages', failure: 'could not load a messaging instrumentation' }, (definition) => ({
     packages: definition.packages,
     onLoaded: (exports: unknown) => {
-      restores.push(definition.instrument(exports, tracer, diagnostics));
+      restores.push(definition.instrument(exports, tracer, diagnostics, attach));
       return exports;
     },
   }));

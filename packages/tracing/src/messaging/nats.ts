@@ -1,29 +1,12 @@
 import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { Diagnostics } from '@threadline/core';
-import type { ConsumedMessage, ProcessingMessage } from './message-spans';
+import type { AttachContext } from './iterated-messages';
+import { traceIteration } from './iterated-messages';
 import { isInsideProducer, processMessage, runInsideProducer, startProducerSpan } from './message-spans';
+import { instrumentJetStreamConsumers } from './nats-consumers';
+import type { MessageCallback, Method, NatsHeaders, NatsMessage } from './nats-messages';
+import { SYSTEM, clientRole, describe, isPlumbing, prototypeOf } from './nats-messages';
 import { attempt, bodySize, endWhenDone, patchMethod } from './patch';
-
-interface NatsHeaders {
-  get(name: string): string;
-  set(name: string, value: string): void;
-  append(name: string, value: string): void;
-  has(name: string): boolean;
-  keys(): string[];
-  values(name: string): string[];
-}
-interface NatsMessage {
-  subject: string;
-  data: Uint8Array;
-  headers?: NatsHeaders;
-}
-interface JetStreamMessage extends NatsMessage {
-  redelivered: boolean;
-  seq: number;
-  info: { redeliveryCount: number; stream: string; consumer: string };
-}
-type Method = (this: unknown, ...args: unknown[]) => unknown;
-type MessageCallback = (error: unknown, message: NatsMessage) => unknown;
 
 /** The nats package's modules Threadline patches (its entry point re-exports none of the classes). */
 export interface NatsModules {
@@ -32,21 +15,21 @@ export interface NatsModules {
   jetStreamClient: unknown;
   consumer: unknown;
   jetStreamMessage: unknown;
+  /** Where `SubscriptionImpl` lives (core subscriptions read by async iteration). */
+  protocol: unknown;
 }
-
-const SYSTEM = 'nats';
-const processing = new WeakMap<object, ProcessingMessage>();
 
 /**
  * NATS (`nats`): core `publish` and JetStream `publish` get a producer span and write the trace
  * and request into NATS headers; messages a callback receives (core `subscribe({ callback })`,
- * JetStream `consumer.consume({ callback })`) run in a consumer span continuing them. Inboxes
- * and `$`-subjects (requests' replies, JetStream's API and acks) are the client's plumbing and
- * are skipped. `nak`/`term` mark the consumer span.
+ * JetStream `consumer.consume({ callback })`) or read by async iteration (`for await` over a
+ * subscription, `consume()` or `fetch()`) run in a consumer span continuing them. A `fetch()`
+ * is also one `receive` span linked to each message's producer, and `next()` one linked to
+ * its message's. Inboxes and `$`-subjects (requests' replies, JetStream's API and acks) are
+ * the client's plumbing and are skipped. `nak`/`term` mark the consumer span.
  */
-export function instrumentNats(modules: NatsModules, tracer: Tracer, diagnostics: Diagnostics): () => void {
+export function instrumentNats(modules: NatsModules, tracer: Tracer, diagnostics: Diagnostics, attach: AttachContext): () => void {
   const createHeaders = (modules.entry as { headers?: () => NatsHeaders }).headers;
-  const prototypeOf = (module: unknown, name: string) => (module as Record<string, { prototype: object } | undefined> | undefined)?.[name]?.prototype;
   const connection = prototypeOf(modules.connection, 'NatsConnectionImpl');
   if (!createHeaders || !connection) {
     diagnostics.warn('this nats version does not have the classes Threadline expects: NATS messages will not be traced');
@@ -63,20 +46,10 @@ export function instrumentNats(modules: NatsModules, tracer: Tracer, diagnostics
   ];
   const jetStream = prototypeOf(modules.jetStreamClient, 'JetStreamClientImpl');
   if (jetStream) restores.push(patchMethod(jetStream, 'publish', (original) => wrapJetStreamPublish(original as Method, tracer, diagnostics, copyHeaders)));
-  const consumer = prototypeOf(modules.consumer, 'PullConsumerImpl');
-  if (consumer) restores.push(patchMethod(consumer, 'consume', (original) => wrapConsume(original as Method, tracer, diagnostics)));
-  const message = prototypeOf(modules.jetStreamMessage, 'JsMsgImpl');
-  if (message) {
-    for (const settlement of ['nak', 'term']) {
-      restores.push(patchMethod(message, settlement, (original) => markSettlement(original as Method, settlement)));
-    }
-  }
+  const subscription = prototypeOf(modules.protocol, 'SubscriptionImpl');
+  if (subscription) restores.push(patchMethod(subscription, 'iterate', (original) => wrapSubscriptionIteration(original as Method, tracer, diagnostics, attach)));
+  restores.push(...instrumentJetStreamConsumers(modules.consumer, modules.jetStreamMessage, tracer, diagnostics, attach));
   return () => restores.forEach((restore) => restore());
-}
-
-/** Replies to inboxes and `$JS`/`$SYS` subjects are the client's plumbing, not the app's messages. */
-function isPlumbing(subject: unknown): boolean {
-  return typeof subject !== 'string' || subject.startsWith('_INBOX.') || subject.startsWith('$');
 }
 
 function wrapCorePublish(original: Method, tracer: Tracer, diagnostics: Diagnostics, copyHeaders: (given?: NatsHeaders) => NatsHeaders): Method {
@@ -132,47 +105,18 @@ function wrapSubscribe(original: Method, tracer: Tracer, diagnostics: Diagnostic
   };
 }
 
-function wrapConsume(original: Method, tracer: Tracer, diagnostics: Diagnostics): Method {
-  return function consume(this: unknown, options, ...rest) {
-    const given = options as { callback?: (message: JetStreamMessage) => unknown } | undefined;
-    if (typeof given?.callback !== 'function') return original.call(this, options, ...rest);
-    const callback = given.callback;
-    const consumerName = (this as { name?: string }).name;
-    const traced = (message: JetStreamMessage): unknown => {
-      const consumed = attempt(diagnostics, 'nats jetstream consume', () =>
-        describe(message, {
-          'messaging.consumer.group.name': consumerName ?? message.info.consumer,
-          'messaging.message.redelivered': message.redelivered,
-          'messaging.nats.message.delivery_count': message.info.redeliveryCount,
-          'messaging.nats.stream.name': message.info.stream,
-          'messaging.message.id': String(message.seq),
-        }),
-      );
-      if (!consumed) return callback(message);
-      return processMessage(tracer, consumed, (state) => {
-        processing.set(message, state);
-        return callback(message);
-      });
-    };
-    return original.call(this, { ...given, callback: traced }, ...rest);
+function wrapSubscriptionIteration(original: Method, tracer: Tracer, diagnostics: Diagnostics, attach: AttachContext): Method {
+  return function iterate(this: unknown, ...args) {
+    const iterator = original.apply(this, args) as AsyncIterator<NatsMessage>;
+    const subscription = this as { subject?: unknown; queue?: string };
+    if (isPlumbing(subscription.subject) || clientRole()) return iterator;
+    const extra: Attributes = { 'messaging.destination.subscription.name': String(subscription.subject) };
+    if (subscription.queue) extra['messaging.consumer.group.name'] = subscription.queue;
+    // An iterated subscription closes only when its iterator is read again: the connection's
+    // close is the other way to know no next message will be asked for.
+    const { closed, protocol } = this as { closed?: PromiseLike<unknown>; protocol?: { closed?: PromiseLike<unknown> } };
+    const ends = [closed, protocol?.closed].filter((promise): promise is PromiseLike<unknown> => promise !== undefined);
+    return traceIteration(iterator, tracer, diagnostics, attach, { describe: (message) => describe(message, extra), closed: Promise.race(ends) });
   };
 }
 
-function describe(message: NatsMessage, attributes: Attributes): ConsumedMessage {
-  const headers = message.headers;
-  return {
-    system: SYSTEM,
-    destination: message.subject,
-    operationName: 'process',
-    attributes: { 'messaging.message.body.size': message.data.length, ...attributes },
-    header: (name) => (headers?.has(name) ? headers.get(name) : undefined),
-    headerNames: () => headers?.keys() ?? [],
-  };
-}
-
-function markSettlement(original: Method, errorType: string): Method {
-  return function settle(this: unknown, ...args) {
-    processing.get(this as object)?.markRejected(errorType);
-    return original.apply(this, args);
-  };
-}

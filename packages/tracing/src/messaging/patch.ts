@@ -53,17 +53,20 @@ export function bodySize(body: unknown): number | undefined {
 }
 
 /**
- * Calls `end` when `result` settles (at once when it is not a promise). The promise handed back
- * settles exactly like `result`, so the app and the client see the same outcome as without
- * Threadline: a rejection stays a rejection, an unhandled one stays unhandled.
+ * Calls `end` when `result` settles (at once when it is not a promise), after `onValue` with
+ * what it resolved to. The promise handed back settles exactly like `result`, so the app and
+ * the client see the same outcome as without Threadline: a rejection stays a rejection, an
+ * unhandled one stays unhandled.
  */
-function endWhenSettled<T>(result: T, end: (error?: unknown) => void): T {
+function endWhenSettled<T>(result: T, end: (error?: unknown) => void, onValue?: (value: unknown) => void): T {
   if (!isThenable(result)) {
+    onValue?.(result);
     end();
     return result;
   }
   return result.then(
     (value) => {
+      onValue?.(value);
       end();
       return value;
     },
@@ -75,7 +78,7 @@ function endWhenSettled<T>(result: T, end: (error?: unknown) => void): T {
 }
 
 /** Runs `call` and calls `end` when it is done: at once on a throw (then rethrown), else as `endWhenSettled`. */
-export function endWhenDone<T>(call: () => T, end: (error?: unknown) => void): T {
+export function endWhenDone<T>(call: () => T, end: (error?: unknown) => void, onValue?: (value: unknown) => void): T {
   let result: T;
   try {
     result = call();
@@ -83,5 +86,5 @@ export function endWhenDone<T>(call: () => T, end: (error?: unknown) => void): T
     end(error);
     throw error;
   }
-  return endWhenSettled(result, end);
+  return endWhenSettled(result, end, onValue);
 }
