@@ -69,7 +69,9 @@ describe('the names in README.md and docs/', () => {
   it('every Threadline function the prose names as `name()` is exported by a package', () => {
     const exported = new Set(packages.flatMap((name) => [...exportsOf(name)]));
     // Methods of a returned object, and functions of Node, PromQL or other libraries.
-    const notOurs = new Set(['require', 'rate', 'sum', 'pino', 'next', 'subscribe', 'sendToQueue', 'forceFlush', 'shutdown', 'spans', 'logRecords', 'metrics']);
+    const notOurs = new Set(['require', 'rate', 'sum', 'pino', 'next', 'subscribe', 'sendToQueue', 'forceFlush', 'shutdown', 'spans', 'logRecords', 'metrics',
+      // Methods of the message clients (JetStream consumers, amqplib channels).
+      'fetch', 'consume', 'get', 'nak']);
     const missing = docs.flatMap(({ file, text }) =>
       [...text.matchAll(/`([a-z][A-Za-z]+)\(/g)].map((match) => match[1]!).filter((name) => !notOurs.has(name) && !exported.has(name)).map((name) => `${file}: ${name}`),
     );
