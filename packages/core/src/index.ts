@@ -45,6 +45,8 @@ export { readAppPackage } from './app-package';
 export { redactUrl } from './redact-url';
 export { sanitizeSql } from './sanitize-sql';
 export { isDbError, sanitizeDbErrorFields, sanitizeDbErrorMessage, sanitizeStack } from './sanitize-db-error';
+export { rememberDbErrorMessage, sanitizeSeenDbErrors, sanitizedDbError } from './seen-db-errors';
+export type { RecordedError } from './seen-db-errors';
 export type { FieldRedactor } from './redact-fields';
 export { DEFAULT_REDACT_KEYS, NO_FIELD_REDACTION, REDACTED_VALUE, createFieldRedactor } from './redact-fields';
 export type { BoundStats, ValueLimits } from './otlp/bounded-value';
