@@ -48,7 +48,7 @@ export { isDbError, sanitizeDbErrorFields, sanitizeDbErrorMessage, sanitizeStack
 export { rememberDbErrorMessage, sanitizeSeenDbErrors, sanitizedDbError } from './seen-db-errors';
 export type { RecordedError } from './seen-db-errors';
 export type { FieldRedactor } from './redact-fields';
-export { DEFAULT_REDACT_KEYS, NO_FIELD_REDACTION, REDACTED_VALUE, createFieldRedactor } from './redact-fields';
+export { DEFAULT_REDACT_KEYS, NO_FIELD_REDACTION, REDACTED_VALUE, createFieldRedactor, maskSecretAttributes } from './redact-fields';
 export type { BoundStats, ValueLimits } from './otlp/bounded-value';
 export { DEFAULT_VALUE_LIMITS, ValueBounder, cutString } from './otlp/bounded-value';
 export { createResourceAttributes } from './resource';
