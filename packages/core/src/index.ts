@@ -64,6 +64,8 @@ export { sendAtExit } from './exit-export';
 export type { ProcessHooksOptions } from './process-hooks';
 export { installProcessHooks } from './process-hooks';
 export { getGlobalState, setGlobalState } from './global-state';
+export type { EsmModuleTarget } from './esm-module-watch';
+export { appCanResolve, watchEsmModules } from './esm-module-watch';
 export type { ExportResponse, ExporterTransport } from './otlp/export-response';
 export { OtlpExportError, combineExportFailures, exportErrorType } from './otlp/export-response';
 export type { ComponentAttributes, ExportedItem } from './otlp/export-stats';
