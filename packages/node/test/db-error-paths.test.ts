@@ -36,10 +36,13 @@ async function run(receiver: OtlpReceiver, paths: string[], env: Record<string, 
   return { result, prefix };
 }
 
+/** Each request the receiver decoded, as JSON. */
+const receivedBodies = (receiver: OtlpReceiver): string[] =>
+  receiver.requests.map((request) => JSON.stringify(request.body, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value)));
+
 /** No request the receiver decoded, and nothing the app wrote, holds a literal. */
 function expectNowhere(receiver: OtlpReceiver, { result, prefix }: Run): void {
-  const bodies = receiver.requests.map((request) => JSON.stringify(request.body, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value)));
-  for (const body of bodies) expect(body).not.toContain(prefix);
+  for (const body of receivedBodies(receiver)) expect(body).not.toContain(prefix);
   expect(result.stdout).not.toContain(prefix);
   expect(result.stderr).not.toContain(prefix);
 }
@@ -87,4 +90,22 @@ describe('database errors that travel past their database span', () => {
     const lines = jsonLines(ran.result.stdout);
     expect(lines.map((line) => line.msg ?? line.message ?? line.event)).toEqual(expect.arrayContaining([`pino: ${PG_MESSAGE}`, `winston: ${MYSQL_MESSAGE}`]));
   }, 60_000);
+
+  it('keep their literals off the fatal record of a rejection nobody handled', async () => {
+    const prefix = `quoted${randomBytes(6).toString('hex')}`;
+    const result = await startApp(['--require', '@threadline/node/register', 'db-error-paths.cjs'], {
+      SECRET: prefix,
+      CRASH: '1',
+      OTEL_SERVICE_NAME: 'db-errors',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    }).exited;
+    expect(result.code).toBe(1);
+    const fatal = receiver.logRecords().find((record) => record.body === 'process.unhandled_rejection');
+    expect(fatal?.attributes).toMatchObject({ 'exception.message': PG_MESSAGE });
+    expect(String(fatal?.attributes['exception.stacktrace'])).toContain(PG_MESSAGE);
+    for (const body of receivedBodies(receiver)) expect(body).not.toContain(prefix);
+    // Node itself prints the error on stderr as it dies; Threadline's own line is on stdout.
+    expect(jsonLines(result.stdout).find((line) => line.event === 'process.unhandled_rejection')).toMatchObject({ 'exception.message': PG_MESSAGE });
+    expect(result.stdout).not.toContain(prefix);
+  }, 30_000);
 });
