@@ -52,3 +52,17 @@ export function createFieldRedactor(patterns: readonly string[] = DEFAULT_REDACT
 
 /** A redactor that masks nothing (`THREADLINE_REDACT_KEYS=none`). */
 export const NO_FIELD_REDACTION: FieldRedactor = { isSecret: () => false };
+
+/**
+ * `attributes` with the values of secret-looking names replaced by `[REDACTED]`: the same object
+ * when none matches (the common case costs one cached lookup per name), else a copy.
+ */
+export function maskSecretAttributes<T extends Record<string, unknown>>(attributes: T, redactor: FieldRedactor): T {
+  let masked: Record<string, unknown> | undefined;
+  for (const key in attributes) {
+    if (!redactor.isSecret(key) || attributes[key] === REDACTED_VALUE) continue;
+    masked ??= { ...attributes };
+    masked[key] = REDACTED_VALUE;
+  }
+  return (masked ?? attributes) as T;
+}

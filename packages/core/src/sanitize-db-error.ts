@@ -17,8 +17,25 @@ const IDENTIFIER_WORDS = new Set(['relation', 'column', 'constraint', 'table', '
 const KEY_VALUES = /=\((?:[^()]|\([^()]*\))*\)/g;
 const ROW_VALUES = /contains \([\s\S]*\)/g;
 
+/**
+ * knex puts the failing statement, with its values bound in, before the driver's message:
+ * `insert into \`tasks\` (\`id\`, \`name\`) values (99999, 'x') - Cannot add or update a child row: ...`.
+ */
+const STATEMENT_PREFIX = /^\s*(?:select|insert|update|delete|with|replace|merge|call)\s/i;
+const STATEMENT_SEPARATOR = ' - ';
+
 /** A database error message with the data it quotes replaced by `?`; object names are kept. */
 export function sanitizeDbErrorMessage(message: string): string {
+  if (STATEMENT_PREFIX.test(message)) {
+    // The last separator: a literal in the statement may hold one too. Should the driver's own
+    // message hold one, part of it is read as SQL, which only masks more.
+    const at = message.lastIndexOf(STATEMENT_SEPARATOR);
+    if (at !== -1) return `${sanitizeSql(message.slice(0, at))}${STATEMENT_SEPARATOR}${sanitizeMessageText(message.slice(at + STATEMENT_SEPARATOR.length))}`;
+  }
+  return sanitizeMessageText(message);
+}
+
+function sanitizeMessageText(message: string): string {
   return message
     .replace(NEAR_FRAGMENT, 'near ? at line $1')
     .replace(QUOTED, (match: string, word: string | undefined) =>

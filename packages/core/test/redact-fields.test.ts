@@ -1,4 +1,4 @@
-import { DEFAULT_REDACT_KEYS, createFieldRedactor } from '../src/redact-fields';
+import { DEFAULT_REDACT_KEYS, createFieldRedactor, maskSecretAttributes } from '../src/redact-fields';
 
 describe('createFieldRedactor', () => {
   const redactor = createFieldRedactor(DEFAULT_REDACT_KEYS);
@@ -28,5 +28,13 @@ describe('createFieldRedactor', () => {
     for (let i = 0; i < 5000; i++) bounded.isSecret(`field${i}`);
     expect(bounded.isSecret('my_secret')).toBe(true);
     expect(bounded.isSecret('field4999')).toBe(false);
+  });
+
+  it('masks the attributes of a metric measurement by the same names, copying only when one matches', () => {
+    const plain = { 'http.route': '/orders/:id', method: 'GET' };
+    expect(maskSecretAttributes(plain, redactor)).toBe(plain);
+    const given = { 'user.password': 'hunter2', method: 'form' };
+    expect(maskSecretAttributes(given, redactor)).toEqual({ 'user.password': '[REDACTED]', method: 'form' });
+    expect(given['user.password']).toBe('hunter2');
   });
 });

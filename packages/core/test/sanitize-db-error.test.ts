@@ -16,6 +16,15 @@ describe('sanitizeDbErrorMessage', () => {
     ['Key (email)=(dup-secret) already exists.', 'Key (email)=(?) already exists.'],
     ['Failing row contains (1, row-secret, null).', 'Failing row contains (?).'],
     ["a quote 'it''s secret' with a doubled quote", 'a quote ? with a doubled quote'],
+    // knex's form: the statement with its values bound in, then the driver's message.
+    [
+      "insert into `tasks` (`assigned_user_id`, `name`) values (99999, 'task - secret') - Cannot add or update a child row: a foreign key constraint fails (`db`.`tasks`, CONSTRAINT `tasks_ibfk_2` FOREIGN KEY (`assigned_user_id`) REFERENCES `users` (`id`))",
+      'insert into `tasks` (`assigned_user_id`, `name`) values (?, ?) - Cannot add or update a child row: a foreign key constraint fails (`db`.`tasks`, CONSTRAINT `tasks_ibfk_2` FOREIGN KEY (`assigned_user_id`) REFERENCES `users` (`id`))',
+    ],
+    [
+      'select * from "users" where "id" = 42 - invalid input syntax for type integer: "knex-secret"',
+      'select * from "users" where "id" = ? - invalid input syntax for type integer: ?',
+    ],
   ])('%s', (message, expected) => {
     expect(sanitizeDbErrorMessage(message)).toBe(expected);
   });

@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { LogFields } from './types';
-import { LOG_FIELDS, PROTECTED_LOG_FIELDS, getRequestContext, isDbError, sanitizeDbErrorMessage, sanitizeStack } from '@threadline/core';
+import { LOG_FIELDS, PROTECTED_LOG_FIELDS, getRequestContext, isDbError, rememberDbErrorMessage, sanitizeStack } from '@threadline/core';
 
 /**
  * The fields that join a log line to its trace and request, from the active context: the
@@ -71,7 +71,7 @@ export function callerFields(fields: LogFields | undefined): LogFields {
     if (PROTECTED_LOG_FIELDS.has(key)) continue;
     if (value instanceof Error) {
       const database = isDbError(value);
-      const message = database ? sanitizeDbErrorMessage(String(value.message)) : value.message;
+      const message = database ? rememberDbErrorMessage(String(value.message)) : value.message;
       safe['error.type'] = value.name;
       safe['error.message'] = message;
       safe['error.stack'] = database && typeof value.stack === 'string' ? sanitizeStack(value.stack, String(value.message)) : value.stack;

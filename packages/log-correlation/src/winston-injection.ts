@@ -1,4 +1,4 @@
-import { REDACTED_VALUE } from '@threadline/core';
+import { REDACTED_VALUE, sanitizeSeenDbErrors } from '@threadline/core';
 import { activeCorrelationFields } from './correlation-fields';
 import type { LogPolicy } from './log-policy';
 import { defaultLogPolicy, newBounder, withCutCount } from './log-policy';
@@ -40,8 +40,13 @@ export function instrumentWinston(winston: Winston, sink: LogSink | undefined, p
       for (const key of CORRELATION_KEYS) delete entry[key];
       const bounder = newBounder(policy);
       for (const key of Object.keys(entry)) {
-        if (key === 'level' || key === 'message') continue;
+        if (key === 'level') continue;
         const value = entry[key];
+        // A message that quotes a database error seen before (`log.error(err.message)`).
+        if (key === 'message') {
+          if (typeof value === 'string') entry.message = sanitizeSeenDbErrors(value);
+          continue;
+        }
         if (policy.redactor.isSecret(key)) entry[key] = REDACTED_VALUE;
         // Objects are copied bounded (a logged request walks its whole socket otherwise).
         else if (typeof value === 'object' && value !== null) entry[key] = bounder.value(value, 1);

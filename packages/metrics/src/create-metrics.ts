@@ -2,7 +2,7 @@ import type { Meter, MeterOptions, MeterProvider as ApiMeterProvider } from '@op
 import { createNoopMeter, metrics } from '@opentelemetry/api';
 import type { MeterProvider, MetricData, MetricReader, PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { Attributes, Diagnostics, ExitExport, ResolvedConfig } from '@threadline/core';
-import { THREADLINE_VERSION, combineExportFailures, exportStatsRegistry, guard, guardedLoad, millisToHrTime } from '@threadline/core';
+import { THREADLINE_VERSION, combineExportFailures, createFieldRedactor, exportStatsRegistry, guard, guardedLoad, millisToHrTime } from '@threadline/core';
 import { DurationHistogram, DurationHistogramProducer } from './duration-histograms';
 import { encodeJson, encodeProtobuf } from './otlp-encoding';
 import { toOtlpModel } from './otlp-model';
@@ -10,6 +10,7 @@ import { OtlpMetricExporter } from './otlp-metric-exporter';
 import { createPullReader, startPrometheusEndpoint } from './prometheus-endpoint';
 import { DbDurationProcessor, recordHttpDurations } from './request-metrics';
 import { createMessagingMetrics } from './messaging-metrics';
+import { createSecretAttributesProcessor } from './secret-attributes';
 import { recordRuntimeMetrics } from './runtime-metrics';
 import { recordSelfMetrics } from './self-metrics';
 import { DB_CLIENT_DURATION, DURATION_BUCKETS, HTTP_CLIENT_DURATION, HTTP_SERVER_DURATION } from './semantic-conventions';
@@ -25,11 +26,13 @@ const RUNTIME_METRICS_DELAY_MILLIS = 1000;
  */
 export function createMetrics(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics): Metrics {
   const limit = config.metrics.cardinalityLimit;
-  const server = new DurationHistogram(HTTP_SERVER_DURATION, 'Duration of HTTP server requests.', DURATION_BUCKETS, limit);
-  const client = new DurationHistogram(HTTP_CLIENT_DURATION, 'Duration of HTTP client requests.', DURATION_BUCKETS, limit);
-  const database = new DurationHistogram(DB_CLIENT_DURATION, 'Duration of database client operations.', DURATION_BUCKETS, limit);
+  // The redaction policy of spans and logs, for every metric attribute too.
+  const redactor = createFieldRedactor(config.redactKeys);
+  const server = new DurationHistogram(HTTP_SERVER_DURATION, 'Duration of HTTP server requests.', DURATION_BUCKETS, limit, redactor);
+  const client = new DurationHistogram(HTTP_CLIENT_DURATION, 'Duration of HTTP client requests.', DURATION_BUCKETS, limit, redactor);
+  const database = new DurationHistogram(DB_CLIENT_DURATION, 'Duration of database client operations.', DURATION_BUCKETS, limit, redactor);
   // onRecord is declared below; it runs only once a message was measured.
-  const messaging = createMessagingMetrics(limit, () => onRecord());
+  const messaging = createMessagingMetrics(limit, redactor, () => onRecord());
   const scope = { name: '@threadline/metrics', version: THREADLINE_VERSION };
   const otlpExporters: OtlpMetricExporter[] = [];
   let provider: MeterProvider | undefined;
@@ -86,9 +89,11 @@ export function createMetrics(config: ResolvedConfig, resourceAttributes: Attrib
         metricProducers: [producer],
       });
     });
-    // instrumentation-pg records db.client.operation.duration too, without exemplars; ours
-    // covers every client, so its copy is dropped rather than counted twice (its pool metrics stay).
-    const views = [{ instrumentName: DB_CLIENT_DURATION, meterName: '@opentelemetry/instrumentation-pg', aggregation: { type: sdk.AggregationType.DROP } }];
+    // One view for every instrument, so that each measurement's secret-looking attributes are
+    // masked before it is aggregated (a masked value makes no series of its own). A view's
+    // storage takes its series limit from the view, not the reader. (instrumentation-pg's own
+    // db.client.operation.duration, which ours covers, is never created: see db-instrumentations.ts.)
+    const views = [{ instrumentName: '*', attributesProcessors: [createSecretAttributesProcessor(redactor)], aggregationCardinalityLimit: limit }];
     if (prometheus) readers.push((pullReader = createPullReader(sdk, [producer], limit)));
     return new sdk.MeterProvider({ resource, readers, views });
   };

@@ -1,7 +1,8 @@
 import type { HrTime, SpanContext } from '@opentelemetry/api';
 import type { CollectionResult, DataPoint, Histogram, MetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { Resource } from '@opentelemetry/resources';
-import { REQUEST_ID_ATTRIBUTE, millisToHrTime } from '@threadline/core';
+import type { FieldRedactor } from '@threadline/core';
+import { NO_FIELD_REDACTION, REQUEST_ID_ATTRIBUTE, maskSecretAttributes, millisToHrTime } from '@threadline/core';
 
 export interface StoredExemplar {
   value: number;
@@ -58,6 +59,8 @@ const VALUE_TYPE_INT = 0;
  * order the caller builds them: one order per call site) instead of hashing a sorted copy of
  * the attributes, which cost microseconds a measurement in the SDK. At the series limit, new
  * attribute sets go to one overflow series (`otel.metric.overflow=true`), as in the SDK.
+ * Attributes whose names look like secrets are masked before the series is found, so that
+ * their values neither leave nor make series of their own.
  */
 export class DurationHistogram {
   private readonly root: SeriesNode = new Map();
@@ -69,11 +72,12 @@ export class DurationHistogram {
     readonly description: string,
     private readonly boundaries: readonly number[],
     private readonly seriesLimit: number,
+    private readonly redactor: FieldRedactor = NO_FIELD_REDACTION,
   ) {}
 
   record(seconds: number, attributes: Record<string, unknown>, spanContext?: SpanContext, requestId?: string, items = 1): void {
     if (!(seconds >= 0) || seconds === Infinity) return;
-    const series = this.find(attributes);
+    const series = this.find(maskSecretAttributes(attributes, this.redactor));
     series.count++;
     series.items += items;
     series.sum += seconds;

@@ -1,6 +1,6 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { HrTime } from '@opentelemetry/api';
-import type { MessagingOperationEnd } from '@threadline/core';
+import type { FieldRedactor, MessagingOperationEnd } from '@threadline/core';
 import { MESSAGING_OPERATION_END_CHANNEL } from '@threadline/core';
 import type { CollectedMetric } from './duration-histograms';
 import { DurationHistogram } from './duration-histograms';
@@ -18,9 +18,9 @@ import {
  * a consumer's `messaging.process.duration` exemplar points at the consumer span, in the
  * producer's trace. The counters are the histograms' counts per series, not a second aggregation.
  */
-export function createMessagingMetrics(seriesLimit: number, onRecord: () => void): { metrics: CollectedMetric[]; stop: () => void } {
-  const send = new DurationHistogram(MESSAGING_CLIENT_OPERATION_DURATION, 'Duration of messaging operations initiated by a producer or consumer client.', DURATION_BUCKETS, seriesLimit);
-  const process = new DurationHistogram(MESSAGING_PROCESS_DURATION, 'Duration of processing operations.', DURATION_BUCKETS, seriesLimit);
+export function createMessagingMetrics(seriesLimit: number, redactor: FieldRedactor, onRecord: () => void): { metrics: CollectedMetric[]; stop: () => void } {
+  const send = new DurationHistogram(MESSAGING_CLIENT_OPERATION_DURATION, 'Duration of messaging operations initiated by a producer or consumer client.', DURATION_BUCKETS, seriesLimit, redactor);
+  const process = new DurationHistogram(MESSAGING_PROCESS_DURATION, 'Duration of processing operations.', DURATION_BUCKETS, seriesLimit, redactor);
   const onEnd = (message: unknown): void => {
     const event = message as MessagingOperationEnd;
     onRecord();

@@ -1,6 +1,7 @@
 import type { FieldRedactor } from '../redact-fields';
 import { NO_FIELD_REDACTION, REDACTED_VALUE } from '../redact-fields';
 import { isDbError, sanitizeDbErrorFields, sanitizeDbErrorMessage } from '../sanitize-db-error';
+import { rememberDbErrorMessage, sanitizeSeenDbErrors } from '../seen-db-errors';
 
 /**
  * Limits on one log record's values on their way to OTLP. Whatever a caller logs (cyclic,
@@ -103,10 +104,13 @@ export class ValueBounder {
 
   /**
    * A log message, after the record's fields: where it quotes the message of a database error
-   * among them (pino's `log.error(err)` does), that quote is sanitized too.
+   * among them (pino's `log.error(err)` does), or of one seen earlier (`log.error(err.message)`),
+   * that quote is sanitized too.
    */
   body(text: string): string {
-    let body = text;
+    let body = sanitizeSeenDbErrors(text);
+    // Counted as masked: a logger that writes the line itself (pino) writes the masked one.
+    if (body !== text) this.stats.redacted++;
     for (const message of this.dbErrorMessages) {
       if (body.includes(message)) body = body.split(message).join(sanitizeDbErrorMessage(message));
     }
@@ -115,7 +119,10 @@ export class ValueBounder {
 
   private sanitizeIfDbError(fields: Record<string, unknown>): void {
     if (!isDbError(fields)) return;
-    if (typeof fields.message === 'string' && fields.message.length > 0) this.dbErrorMessages.push(fields.message);
+    if (typeof fields.message === 'string' && fields.message.length > 0) {
+      this.dbErrorMessages.push(fields.message);
+      rememberDbErrorMessage(fields.message);
+    }
     sanitizeDbErrorFields(fields);
     this.stats.redacted++;
   }

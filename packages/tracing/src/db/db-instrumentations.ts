@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import type { TracerProvider } from '@opentelemetry/api';
+import type { Histogram, Meter, MeterOptions, MeterProvider, MetricOptions, TracerProvider } from '@opentelemetry/api';
+import { createNoopMeter, metrics } from '@opentelemetry/api';
 import type { Diagnostics, InstrumentationName, LoaderHookedPackage } from '@threadline/core';
 import { alreadyLoaded, onAppModule, watchFirstLoads } from '@threadline/core';
 import { rememberMysqlError } from './db-error-type';
@@ -15,6 +16,27 @@ interface DbInstrumentation {
   onLoaded?(): void;
 }
 
+/** The metrics package's name for it; the tracing package does not depend on metrics. */
+const DB_CLIENT_DURATION = 'db.client.operation.duration';
+
+/**
+ * A meter provider whose meters do not create the histogram `name`. instrumentation-pg records
+ * db.client.operation.duration too, without exemplars; Threadline's covers every client, so
+ * pg's copy is never made rather than counted twice (its pool metrics stay).
+ */
+function withoutHistogram(provider: MeterProvider, name: string): MeterProvider {
+  const noop = createNoopMeter();
+  return {
+    getMeter(meterName: string, version?: string, options?: MeterOptions): Meter {
+      const meter = provider.getMeter(meterName, version, options);
+      const createHistogram = (histogramName: string, histogramOptions?: MetricOptions): Histogram =>
+        histogramName === name ? noop.createHistogram(histogramName, histogramOptions) : meter.createHistogram(histogramName, histogramOptions);
+      // The meter's own methods stay, called on the meter itself.
+      return Object.assign(Object.create(meter) as Meter, { createHistogram });
+    },
+  };
+}
+
 /* eslint-disable @typescript-eslint/no-require-imports -- each loads on the first use of its client */
 const DB_INSTRUMENTATIONS: Partial<Record<InstrumentationName, DbInstrumentation>> = {
   pg: {
@@ -22,7 +44,9 @@ const DB_INSTRUMENTATIONS: Partial<Record<InstrumentationName, DbInstrumentation
     create: () => {
       const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
       // Connection and pool-checkout spans are noise next to the query spans.
-      return new PgInstrumentation({ enabled: false, ignoreConnectSpans: true, enhancedDatabaseReporting: false });
+      const instrumentation = new PgInstrumentation({ enabled: false, ignoreConnectSpans: true, enhancedDatabaseReporting: false });
+      instrumentation.setMeterProvider(withoutHistogram(metrics.getMeterProvider(), DB_CLIENT_DURATION));
+      return instrumentation;
     },
   },
   mysql2: {
