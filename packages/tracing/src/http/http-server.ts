@@ -9,7 +9,6 @@ import type { Instrumentation } from '../instrumentation';
 import { createPathMatcher, normalizeMethod, parseHost, pathOf, spanName } from './http-semantics';
 import { routeOf } from './route';
 import { resolveRequestId } from './request-id-header';
-import { RAW_HEADERS_GETTER, rawHeader } from './raw-headers';
 import { serverErrorOf } from './server-error';
 import { createHeaderCapture } from './header-capture';
 import { BOUND_CONTEXT, emitInBoundContext } from './bound-emit';
@@ -93,7 +92,7 @@ export const instrumentHttpServer: Instrumentation = ({ spans, contextManager, c
     const encrypted = (socket as Socket & { encrypted?: boolean }).encrypted === true;
     const method = normalizeMethod(request.method);
     const { parent, links } = inboundParent(request, config.trustInboundContext);
-    const requestId = resolveRequestId(request.rawHeaders, config.requestIdHeaders, parent);
+    const requestId = resolveRequestId(request.headers, config.requestIdHeaders, parent);
     const name = spanName(method);
     const span =
       spans.unsampled(name, SpanKind.SERVER, parent, { 'http.request.method': method, 'url.path': path }) ??
@@ -134,7 +133,7 @@ type ServedResponse = ServerResponse & { [SERVED_KEY]?: ServedRequest };
 
 /** A recorded server span's attributes; built only for requests the sampler keeps. */
 function serverSpanAttributes(request: IncomingMessage, socket: Socket, method: string, path: string, encrypted: boolean, requestId: string): Attributes {
-  const host = parseHost(rawHeader(request.rawHeaders, 'host'), encrypted ? 443 : 80);
+  const host = parseHost(request.headers.host, encrypted ? 443 : 80);
   const attributes: Attributes = {
     'http.request.method': method,
     'url.path': path,
@@ -144,8 +143,7 @@ function serverSpanAttributes(request: IncomingMessage, socket: Socket, method: 
   };
   if (method === '_OTHER') attributes['http.request.method_original'] = request.method;
   if (host.address) attributes['server.address'] = host.address;
-  const userAgent = rawHeader(request.rawHeaders, 'user-agent');
-  if (userAgent) attributes['user_agent.original'] = userAgent;
+  if (request.headers['user-agent']) attributes['user_agent.original'] = request.headers['user-agent'];
   if (socket.remoteAddress) attributes['client.address'] = socket.remoteAddress;
   attributes[REQUEST_ID_ATTRIBUTE] = requestId;
   return attributes;
@@ -158,7 +156,7 @@ function serverSpanAttributes(request: IncomingMessage, socket: Socket, method: 
  * cannot force sampling, and baggage from the internet is not ours to pass on.
  */
 function inboundParent(request: IncomingMessage, trusted: boolean): { parent: Context; links: Link[] | undefined } {
-  const extracted = propagation.extract(ROOT_CONTEXT, request, RAW_HEADERS_GETTER);
+  const extracted = propagation.extract(ROOT_CONTEXT, request.headers);
   if (trusted) return { parent: extracted, links: undefined };
   const inbound = trace.getSpanContext(extracted);
   return { parent: ROOT_CONTEXT, links: inbound ? [{ context: inbound }] : undefined };
