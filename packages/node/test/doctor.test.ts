@@ -20,6 +20,13 @@ interface DoctorRun {
   stderr: string;
 }
 
+/**
+ * Loading all seventeen instrumented packages takes seconds on a busy 2-core machine (once more
+ * than the 2 s wait plus the command's margin): the report still comes as soon as the app
+ * listens, so a longer wait costs nothing when start-up is quick.
+ */
+const SLOW_START = ['--wait', '20000'];
+
 async function doctor(command: string[], env: Record<string, string> = {}, flags: string[] = []): Promise<DoctorRun> {
   const result = await runApp([BIN, 'doctor', '--json', '--wait', '2000', ...flags, '--', process.execPath, ...command], env);
   let report: DoctorReport;
@@ -78,7 +85,7 @@ describe('threadline doctor', () => {
   });
 
   it('every instrumented module loaded: the probe proves each one, with its path and version', async () => {
-    const { report } = await doctor([...REGISTER, 'doctor/every-module.cjs'], healthyEnv);
+    const { report } = await doctor([...REGISTER, 'doctor/every-module.cjs'], healthyEnv, SLOW_START);
     expect(report.instrumentations.map((row) => [row.name, row.state])).toEqual([
       ['http', 'subscribed'],
       ['undici', 'subscribed'],
@@ -106,7 +113,7 @@ describe('threadline doctor', () => {
   });
 
   it('an instrumentation turned off is shown as off, and its module is not probed', async () => {
-    const { report } = await doctor([...REGISTER, 'doctor/every-module.cjs'], { ...healthyEnv, OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pg,express' });
+    const { report } = await doctor([...REGISTER, 'doctor/every-module.cjs'], { ...healthyEnv, OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pg,express' }, SLOW_START);
     expect(report.instrumentations.filter((row) => row.state === 'off').map((row) => row.name)).toEqual(['express', 'pg']);
     expect(report.problems).toEqual([]);
   });
