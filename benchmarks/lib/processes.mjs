@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+// Ports for the services started next, picked the way the tests pick them.
+export { freePort } from '@threadline/testing';
 
 /**
  * Starts `node <args>` pinned to `core`, resolving once it reported "listening" on stderr. Its
@@ -52,12 +53,3 @@ export function loadTest(core, url, seconds, connections, cwd) {
   return JSON.parse(result.stdout);
 }
 
-/** A port nothing listens on now (the OS picks it), for a service started next. */
-export async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  await once(server, 'close');
-  return port;
-}

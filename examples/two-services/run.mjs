@@ -3,20 +3,11 @@
 // of every trace that arrived. Exits non-zero if a trace does not cross both services.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startOtlpReceiver } from '@threadline/testing';
+import { freePort, startOtlpReceiver } from '@threadline/testing';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  return port;
-}
 
 function startService(args, env, readyText) {
   const child = spawn(process.execPath, args, { cwd: here, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });

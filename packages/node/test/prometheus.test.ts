@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { diagnosticLines, startApp } from './helpers/run-app';
 import { useReceiver } from './helpers/receiver';
-import { freePort, startPrometheus } from './helpers/prometheus';
+import { freePort } from '@threadline/testing';
+import { startPrometheus } from './helpers/prometheus';
 
 const SERVER_KIND = 2;
 

@@ -1,6 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { useReceiver } from '../helpers/receiver';
@@ -8,6 +7,7 @@ import { assignments, cleanEnvironment, commandLines, prepareDirectory, run, run
 import type { CodeBlock } from './markdown-blocks';
 import { REPOSITORY, documentedFiles, normalize, readBlocks } from './markdown-blocks';
 import { SETTINGS } from '@threadline/core';
+import { freePort } from '@threadline/testing';
 import type { Emitted } from './query-names';
 import { flatten, unknownNames } from './query-names';
 import { isExercised, knownVariables, messagePatterns, rootScripts, variablesIn } from './source-facts';
@@ -38,14 +38,6 @@ async function eventually<T>(check: () => T | Promise<T>, timeoutMillis: number)
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe('the code blocks of README.md and docs/', () => {
   const receiver = useReceiver();
