@@ -46,8 +46,33 @@ export function perActiveContext<T>(compute: (active: Context) => T): () => T {
   };
 }
 
+/** The correlation fields of one context, and the same as JSON object members, made on first use. */
+export class ActiveCorrelation {
+  private json: string | undefined;
+
+  constructor(readonly fields: Readonly<LogFields>) {}
+
+  /** `,"trace_id":"…","span_id":"…",…`, ready to append to a JSON line; empty when there are none. */
+  get members(): string {
+    if (this.json === undefined) {
+      const object = JSON.stringify(this.fields);
+      this.json = object.length > 2 ? `,${object.slice(1, -1)}` : '';
+    }
+    return this.json;
+  }
+
+  /** Whether `fields` has a name of its own that is also a correlation field's. */
+  overlaps(fields: object): boolean {
+    for (const key in fields) if (Object.prototype.hasOwnProperty.call(this.fields, key)) return true;
+    return false;
+  }
+}
+
+/** The active context's correlation, memoized per context (not to be mutated). */
+export const activeCorrelation: () => ActiveCorrelation = perActiveContext((active) => new ActiveCorrelation(correlationFields(active)));
+
 /** `correlationFields()` of the active context, memoized per context (not to be mutated). */
-export const activeCorrelationFields: () => Readonly<LogFields> = perActiveContext(correlationFields);
+export const activeCorrelationFields = (): Readonly<LogFields> => activeCorrelation().fields;
 
 /**
  * A caller's fields, safe to merge: correlation names are dropped (a logged object can never

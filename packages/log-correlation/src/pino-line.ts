@@ -26,7 +26,14 @@ export interface ParsedPinoLine {
  * child bindings applied), bounded and with secret-looking names masked. `undefined` for a
  * line that is not one JSON object.
  */
-export function parsePinoLine(line: string, level: LogLevelName | undefined, format: PinoLineFormat, policy: LogPolicy, alsoOmit: Readonly<Record<string, unknown>>): ParsedPinoLine | undefined {
+export function parsePinoLine(
+  line: string,
+  level: LogLevelName | undefined,
+  format: PinoLineFormat,
+  policy: LogPolicy,
+  alsoOmit: Readonly<Record<string, unknown>>,
+  appendedMembers = '',
+): ParsedPinoLine | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -45,16 +52,21 @@ export function parsePinoLine(line: string, level: LogLevelName | undefined, for
   const message = fields[format.messageKey];
   const body = bounder.body(typeof message === 'string' ? message : message === undefined ? '' : JSON.stringify(message));
   const record = { level: level ?? levelOf(fields.level), body, attributes: withCutCount(attributes, bounder) };
-  return { record, maskedLine: bounder.stats.redacted > 0 ? maskLine(fields, format, policy) : undefined };
+  return { record, maskedLine: bounder.stats.redacted > 0 ? maskLine(fields, format, policy, appendedMembers) : undefined };
 }
 
-/** The whole line with the same masking, for stdout (rare: only lines that carried a secret). */
-function maskLine(fields: Record<string, unknown>, format: PinoLineFormat, policy: LogPolicy): string {
+/**
+ * The whole line with the same masking, for stdout (rare: only lines that carried a secret);
+ * `appendedMembers` are JSON members that go back on its end unmasked (the correlation fields).
+ */
+function maskLine(fields: Record<string, unknown>, format: PinoLineFormat, policy: LogPolicy, appendedMembers: string): string {
   const bounder = newBounder(policy);
   const masked = bounder.fields(fields);
   const message = fields[format.messageKey];
   if (typeof message === 'string') masked[format.messageKey] = bounder.body(message);
-  return `${JSON.stringify(masked)}\n`;
+  const json = JSON.stringify(masked);
+  if (appendedMembers === '') return `${json}\n`;
+  return json === '{}' ? `{${appendedMembers.slice(1)}}\n` : `${json.slice(0, -1)}${appendedMembers}}\n`;
 }
 
 function levelOf(level: unknown): LogLevelName {
