@@ -30,7 +30,8 @@ export class W3CBaggagePropagator implements TextMapPropagator {
       if (!TOKEN.test(key)) continue;
       const metadata = entry.metadata?.toString();
       const member = `${key}=${encodeBaggageValue(entry.value)}${metadata ? `;${metadata}` : ''}`;
-      const added = Buffer.byteLength(member) + (members.length > 0 ? 1 : 0);
+      // A token key and an encoded value are ASCII: only metadata can hold wider characters.
+      const added = (metadata ? Buffer.byteLength(member) : member.length) + (members.length > 0 ? 1 : 0);
       if (bytes + added > MAX_BAGGAGE_BYTES) continue;
       members.push(member);
       bytes += added;
@@ -39,7 +40,9 @@ export class W3CBaggagePropagator implements TextMapPropagator {
   }
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
-    const entries = parseBaggage(headerLines(getter.get(carrier, BAGGAGE_HEADER)));
+    const header = getter.get(carrier, BAGGAGE_HEADER);
+    if (header === undefined) return context;
+    const entries = parseBaggage(headerLines(header));
     return entries.size > 0 ? propagation.setBaggage(context, propagation.createBaggage(Object.fromEntries(entries))) : context;
   }
 

@@ -79,6 +79,18 @@ describe('baggage (W3C Baggage)', () => {
     expect(out.baggage).toBe('a=1');
   });
 
+  it('sends each ASCII character as it is exactly when W3C Baggage allows it, alone and inside a longer value', () => {
+    // baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E, and `%` itself is encoded.
+    const allowed = (code: number) => code === 0x21 || (code >= 0x23 && code <= 0x2b && code !== 0x25) || (code >= 0x2d && code <= 0x3a) || (code >= 0x3c && code <= 0x5b) || (code >= 0x5d && code <= 0x7e);
+    for (let code = 0; code < 128; code++) {
+      const char = String.fromCharCode(code);
+      const expected = allowed(code) ? char : `%${code.toString(16).toUpperCase().padStart(2, '0')}`;
+      expect({ code, encoded: encodeBaggageValue(char) }).toEqual({ code, encoded: expected });
+      expect({ code, encoded: encodeBaggageValue(`req-${char}-1`) }).toEqual({ code, encoded: `req-${expected}-1` });
+    }
+    expect(encodeBaggageValue('3f2a1c0e8b7d4e6f9a1b2c3d4e5f6a7b')).toBe('3f2a1c0e8b7d4e6f9a1b2c3d4e5f6a7b');
+  });
+
   it('round-trips any string through its percent-encoding', () => {
     for (const value of ['', 'plain', 'a b', '%', 'é', '😀', '\u0000', ',;=\\"']) expect(decodeBaggageValue(encodeBaggageValue(value))).toBe(value);
   });
