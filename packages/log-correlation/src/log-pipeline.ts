@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, context, isSpanContextValid, trace } from '@opentelemetry
 import { suppressTracing } from '@opentelemetry/core';
 import type { Logger as OtelLogger } from '@opentelemetry/api-logs';
 import type { LoggerProvider, LogRecordExporter } from '@opentelemetry/sdk-logs';
-import type { Attributes, Diagnostics, ResolvedConfig, SignalLifecycle } from '@threadline/core';
+import type { Attributes, Diagnostics, RequestContext, ResolvedConfig, SignalLifecycle } from '@threadline/core';
 import { BatchingOtlpExporter, OtlpExporter, combineExportFailures, REQUEST_ID_ATTRIBUTE, THREADLINE_VERSION, encodeResourceField, getRequestContext } from '@threadline/core';
 import type { EncodableLogRecord } from './log-protobuf';
 import { LogBatch } from './log-protobuf';
@@ -21,7 +21,8 @@ const UNTRACED = suppressTracing(ROOT_CONTEXT);
  * OTLP log export (per `OTEL_LOGS_EXPORTER`). OTLP/HTTP protobuf, the default, encodes each
  * record as it is emitted and batches the bytes (OTEL_BLRP_* batching); OTLP/JSON and the
  * console exporter go through the logs SDK's batch processor, loaded with the first record.
- * Each record carries the active span's IDs and the request ID as the `request.id` attribute.
+ * Each record carries the active span's IDs and the request ID as the `request.id` attribute,
+ * written by the encoder after the record's own, so no merged copy is made for it.
  */
 export function createLogPipeline(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics): LogPipeline {
   const direct = config.logs.exporters.includes('otlp') && config.logs.protocol !== 'http/json' ? createDirectExport(config, resourceAttributes, diagnostics) : undefined;
@@ -60,14 +61,7 @@ export function createLogPipeline(config: ResolvedConfig, resourceAttributes: At
     emit(record: LogRecordInput) {
       if (!direct && exporterNames.length === 0) return;
       const active = context.active();
-      const attributes: Record<string, unknown> = {};
       const request = getRequestContext(active);
-      if (request) {
-        Object.assign(attributes, request.attributes);
-        for (const [key, value] of Object.entries(request.featureFlags)) attributes[`feature_flag.${key}`] = value;
-      }
-      Object.assign(attributes, record.attributes);
-      if (request) attributes[REQUEST_ID_ATTRIBUTE] = request.requestId;
       pending++;
       const severityNumber = SEVERITY_NUMBER[record.level];
       const severityText = SEVERITY_TEXT[record.level];
@@ -78,11 +72,14 @@ export function createLogPipeline(config: ResolvedConfig, resourceAttributes: At
           severityNumber,
           severityText,
           body: record.body,
-          attributes,
+          attributes: request && hasRequestFields(request) ? withRequestFields(request, record.attributes) : record.attributes,
+          requestId: request?.requestId,
           spanContext: spanContext && isSpanContextValid(spanContext) ? spanContext : undefined,
         });
       }
       if (exporterNames.length === 0) return;
+      const attributes = request ? withRequestFields(request, record.attributes) : { ...record.attributes };
+      if (request) attributes[REQUEST_ID_ATTRIBUTE] = request.requestId;
       load()?.emit({
         severityNumber,
         severityText,
@@ -107,6 +104,19 @@ export function createLogPipeline(config: ResolvedConfig, resourceAttributes: At
       await Promise.all([provider?.shutdown(), direct?.shutdown()]);
     },
   };
+}
+
+function hasRequestFields(request: RequestContext): boolean {
+  for (const _key in request.attributes) return true;
+  for (const _key in request.featureFlags) return true;
+  return false;
+}
+
+/** A record's attributes under the request's attributes and feature flags (`feature_flag.<key>`), which the record's own override. */
+function withRequestFields(request: RequestContext, own: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const attributes: Record<string, unknown> = { ...request.attributes };
+  for (const key in request.featureFlags) attributes[`feature_flag.${key}`] = request.featureFlags[key];
+  return Object.assign(attributes, own);
 }
 
 function createDirectExport(config: ResolvedConfig, resourceAttributes: Attributes, diagnostics: Diagnostics): BatchingOtlpExporter<EncodableLogRecord> {

@@ -1,6 +1,6 @@
 import type { SpanContext } from '@opentelemetry/api';
 import type { EncodedBatch } from '@threadline/core';
-import { ProtobufWriter, cutString, millisToHrTime, writeAnyValue, writeAttributes, writeScope } from '@threadline/core';
+import { ProtobufWriter, REQUEST_ID_ATTRIBUTE, cutString, millisToHrTime, writeAnyValue, writeAttributes, writeScope } from '@threadline/core';
 
 /*
  * Field numbers from opentelemetry/proto/collector/logs/v1 and logs/v1 (OTLP 1.x):
@@ -17,6 +17,8 @@ export interface EncodableLogRecord {
   severityText: string;
   body: string;
   attributes: Record<string, unknown>;
+  /** Written as the `request.id` attribute, in place of one among `attributes`. */
+  requestId?: string | undefined;
   /** The active span's context, when there is a valid one. */
   spanContext: SpanContext | undefined;
 }
@@ -32,15 +34,24 @@ function truncated(value: unknown, limit: number): unknown {
   return value;
 }
 
-/** The attributes within the log record limits, and how many were dropped. */
-function limitedAttributes(attributes: Record<string, unknown>, limits: LogRecordLimits): { kept: Record<string, unknown>; dropped: number } {
+/**
+ * The attributes within the log record limits, and how many were dropped; `reserved` slots of
+ * the count limit are kept for attributes written after these, and `without` is left out.
+ */
+function limitedAttributes(attributes: Record<string, unknown>, limits: LogRecordLimits, reserved: number, without: string | undefined): { kept: Record<string, unknown>; dropped: number } {
   let kept: Record<string, unknown> | undefined;
   let count = 0;
   let dropped = 0;
+  const countLimit = limits.attributeCountLimit - reserved;
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined || value === null) continue;
-    if (count >= limits.attributeCountLimit) {
+    if (key === without) {
+      kept ??= { ...attributes };
+      delete kept[key];
+      continue;
+    }
+    if (count >= countLimit) {
       dropped++;
       kept ??= { ...attributes };
       delete kept[key];
@@ -79,8 +90,11 @@ export class LogBatch implements EncodedBatch<EncodableLogRecord> {
       const body = writer.begin(5);
       writeAnyValue(writer, record.body);
       writer.end(body);
-      const { kept, dropped } = limitedAttributes(record.attributes, this.limits);
+      const requestId = record.requestId;
+      const reserved = requestId === undefined ? 0 : Math.min(1, this.limits.attributeCountLimit);
+      const { kept, dropped } = limitedAttributes(record.attributes, this.limits, reserved, requestId === undefined ? undefined : REQUEST_ID_ATTRIBUTE);
       writeAttributes(writer, 6, kept);
+      if (reserved > 0) writeAttributes(writer, 6, { [REQUEST_ID_ATTRIBUTE]: cutString(requestId!, this.limits.attributeValueLengthLimit) });
       if (dropped > 0) writer.uint(7, dropped);
       if (record.spanContext) {
         writer.fixed32(8, record.spanContext.traceFlags & 0xff);

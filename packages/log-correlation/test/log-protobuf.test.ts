@@ -37,4 +37,18 @@ describe('log record protobuf encoding', () => {
     expect(flattenLogRecords(request)[0]).toMatchObject({ attributes: { a: 'abcd', b: ['long', 'ok'] }, body: 'a body longer than four' });
     expect(attributes.a).toBe('abcdefgh');
   });
+
+  it("writes a record's request ID as its `request.id` attribute: last, in place of one among the attributes, and within the limits", () => {
+    const batch = new LogBatch(encodeResourceField({}), scope, { attributeCountLimit: 3, attributeValueLengthLimit: 8 });
+    const attributes = { a: 1, 'request.id': 'from-the-line', b: 2, c: 3 };
+    batch.add({ timeMillis: 0, severityNumber: 9, severityText: 'INFO', body: 'x', attributes, requestId: 'req-0123456789', spanContext: undefined });
+    batch.add({ timeMillis: 0, severityNumber: 9, severityText: 'INFO', body: 'y', attributes: { a: 1 }, requestId: undefined, spanContext: undefined });
+    const request = decodeProtobuf('logs', batch.seal()) as { resourceLogs: { scopeLogs: { logRecords: { attributes: { key: string }[]; droppedAttributesCount?: number }[] }[] }[] };
+    const [first, second] = request.resourceLogs[0]!.scopeLogs[0]!.logRecords;
+    // The count limit keeps a slot for the request ID; `c` is the one dropped.
+    expect(first!.attributes.map((attribute) => attribute.key)).toEqual(['a', 'b', 'request.id']);
+    expect(first!.droppedAttributesCount).toBe(1);
+    expect(flattenLogRecords(request).map((record) => record.attributes)).toEqual([{ a: 1, b: 2, 'request.id': 'req-0123' }, { a: 1 }]);
+    expect(attributes['request.id']).toBe('from-the-line');
+  });
 });
