@@ -1,3 +1,4 @@
+import type { ActiveCorrelation } from './correlation-fields';
 import { activeCorrelation, activeCorrelationFields } from './correlation-fields';
 import type { LogPolicy } from './log-policy';
 import { defaultLogPolicy } from './log-policy';
@@ -105,6 +106,11 @@ function serializerKeys(original: PinoFactory): { asJsonKey: symbol | undefined;
   return { asJsonKey: undefined, endKey: undefined };
 }
 
+/** The call's fields with the correlation fields over them, in a new object. */
+function merged(object: object, correlation: ActiveCorrelation): object {
+  return Object.assign({}, object, correlation.fields);
+}
+
 /**
  * pino's serializer with the active correlation members put before the line's end. The line
  * without them is kept for `streamWrite`, which reads the record's own fields from it.
@@ -116,11 +122,10 @@ function appendingSerializer(serialize: AsJson, endKey: symbol, appended: Append
     const members = correlation.members;
     if (members === '') return serialize.call(this, object, message, level, time);
     const end = this[endKey];
-    if (typeof end !== 'string' || correlation.overlaps(object)) {
-      return serialize.call(this, Object.assign({}, object, correlation.fields), message, level, time);
-    }
+    if (typeof end !== 'string' || correlation.overlaps(object)) return serialize.call(this, merged(object, correlation), message, level, time);
     const bare = serialize.call(this, object, message, level, time);
-    if (typeof bare !== 'string' || !bare.endsWith(end)) return bare;
+    // A line that does not end as this logger's lines do gets its fields the merging way.
+    if (typeof bare !== 'string' || !bare.endsWith(end)) return serialize.call(this, merged(object, correlation), message, level, time);
     const full = bare.slice(0, bare.length - end.length) + members + end;
     appended.bare = bare;
     appended.full = full;
