@@ -35,18 +35,19 @@ function truncated(value: unknown, limit: number): unknown {
 }
 
 /**
- * The attributes within the log record limits, and how many were dropped; `reserved` slots of
- * the count limit are kept for attributes written after these, and `without` is left out.
+ * The attributes within the log record limits, and how many were dropped. `writtenAfter` names
+ * one attribute the caller writes after these: its slot of the count limit is kept, and an
+ * attribute of that name among these is left out.
  */
-function limitedAttributes(attributes: Record<string, unknown>, limits: LogRecordLimits, reserved: number, without: string | undefined): { kept: Record<string, unknown>; dropped: number } {
+function limitedAttributes(attributes: Record<string, unknown>, limits: LogRecordLimits, writtenAfter: string | undefined): { kept: Record<string, unknown>; dropped: number } {
   let kept: Record<string, unknown> | undefined;
   let count = 0;
   let dropped = 0;
-  const countLimit = limits.attributeCountLimit - reserved;
+  const countLimit = writtenAfter === undefined ? limits.attributeCountLimit : limits.attributeCountLimit - 1;
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined || value === null) continue;
-    if (key === without) {
+    if (key === writtenAfter) {
       kept ??= { ...attributes };
       delete kept[key];
       continue;
@@ -90,11 +91,11 @@ export class LogBatch implements EncodedBatch<EncodableLogRecord> {
       const body = writer.begin(5);
       writeAnyValue(writer, record.body);
       writer.end(body);
-      const requestId = record.requestId;
-      const reserved = requestId === undefined ? 0 : Math.min(1, this.limits.attributeCountLimit);
-      const { kept, dropped } = limitedAttributes(record.attributes, this.limits, reserved, requestId === undefined ? undefined : REQUEST_ID_ATTRIBUTE);
+      // With a count limit of 0 there is no slot for the request ID either.
+      const requestId = this.limits.attributeCountLimit > 0 ? record.requestId : undefined;
+      const { kept, dropped } = limitedAttributes(record.attributes, this.limits, requestId === undefined ? undefined : REQUEST_ID_ATTRIBUTE);
       writeAttributes(writer, 6, kept);
-      if (reserved > 0) writeAttributes(writer, 6, { [REQUEST_ID_ATTRIBUTE]: cutString(requestId!, this.limits.attributeValueLengthLimit) });
+      if (requestId !== undefined) writeAttributes(writer, 6, { [REQUEST_ID_ATTRIBUTE]: cutString(requestId, this.limits.attributeValueLengthLimit) });
       if (dropped > 0) writer.uint(7, dropped);
       if (record.spanContext) {
         writer.fixed32(8, record.spanContext.traceFlags & 0xff);
